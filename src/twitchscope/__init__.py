@@ -1,0 +1,30 @@
+"""twitchscope: why do my legs twitch?
+
+Reads sleep recordings, detects leg movements, scores them to WASM 2016 / AASM, and combines
+them with a person's history, diary and blood tests into a sourced clinical picture.
+"""
+
+from __future__ import annotations
+
+from twitchscope.errors import (
+    ChannelError,
+    InputFileError,
+    MissingDependencyError,
+    TwitchscopeError,
+    ValidationError,
+)
+from twitchscope.hypnogram import Hypnogram
+from twitchscope.signal import Signal
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ChannelError",
+    "Hypnogram",
+    "InputFileError",
+    "MissingDependencyError",
+    "Signal",
+    "TwitchscopeError",
+    "ValidationError",
+    "__version__",
+]

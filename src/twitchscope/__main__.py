@@ -1,0 +1,5 @@
+"""``python -m twitchscope`` runs the command line."""
+
+from twitchscope.cli import run
+
+run()
