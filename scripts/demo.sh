@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The main job on the built-in example night: simulate a night with known truth, read it back,
+# score its leg movements to WASM 2016, check the detection against the truth, and draw the
+# clinical picture of an example person with that recording.
+# Usage: scripts/demo.sh VENV_BIN OUTPUT_DIR   (called by `make demo`)
+set -euo pipefail
+bin=${1:-.venv/bin}
+out=${2:-demo_output}
+ts="$bin/twitchscope"
+mkdir -p "$out"
+night="$out/example_night.edf"
+
+echo "== 1/5 simulate the example night (scenario rls, seed 7) =="
+"$ts" simulate --scenario rls --seed 7 --force "$night"
+
+echo
+echo "== 2/5 read it back =="
+"$ts" info "$night"
+
+echo
+echo "== 3/5 detect and score leg movements (WASM 2016) =="
+"$ts" score "$night" --out "$out/score"
+
+echo
+echo "== 4/5 detection against the simulator's truth =="
+"$ts" validate "$out/score" "$out/example_night.truth_movements.csv"
+
+echo
+echo "== 5/5 clinical picture for an example person with this recording =="
+"$ts" assess examples/answers_example.json --labs examples/labs_example.json \
+  --recording "$out/score/summary.json" --out "$out/assessment"
+
+echo
+echo "Reports written:"
+echo "  $out/score/report.html          (the night: indices, overview, intervals)"
+echo "  $out/assessment/assessment.html (the clinical picture)"
