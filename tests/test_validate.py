@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -125,13 +127,13 @@ def test_many_events_stay_fast_and_exact() -> None:
     assert res.legs["left"].tp == on.size
 
 
-def test_load_movements_from_csv_and_directory(tmp_path: pytest.TempPathFactory) -> None:
-    out = tmp_path / "out"  # type: ignore[operator]
+def test_load_movements_from_csv_and_directory(tmp_path: Path) -> None:
+    out = tmp_path / "out"
     out.mkdir()
     REF.assign(amplitude_uv=20.0, stage="N2").to_csv(out / "leg_movements.csv", index=False)
     a = load_movements(out)
     b = load_movements(out / "leg_movements.csv")
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 5 and set(a.columns) == {"leg", "onset", "duration"}
-    with pytest.raises(TwitchscopeError, match="no leg_movements.csv"):
+    with pytest.raises(TwitchscopeError, match=r"no leg_movements\.csv"):
         load_movements(tmp_path)
