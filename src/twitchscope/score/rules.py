@@ -67,6 +67,10 @@ class RuleSet:
     respiratory_event_kinds : which event kinds count (see :mod:`twitchscope.events`).
     respiratory_recompute_intervals : after removing respiratory-related LMs, recompute intervals
         and series for the "without respiratory" indices (WASM 2016).
+    respiratory_in_main_index : whether respiratory-related LMs stay in the main PLM indices.
+        WASM 2016 keeps them and reports the "without respiratory" indices beside the main ones
+        (True); AASM says an LM in the respiratory window is not scored (False: such LMs are
+        removed before intervals and series, as if absent).
     arousal_max_gap_s : an LM and an arousal are associated when they overlap or when one ends
         less than this before the other starts.
     periodicity_index : ``"plm_over_clm"`` (PLM / CLM, as PLMScoRe and SOMAS) or
@@ -112,6 +116,7 @@ class RuleSet:
         "hypopnea",
     )
     respiratory_recompute_intervals: bool = True
+    respiratory_in_main_index: bool = True
     arousal_max_gap_s: float = 0.5
     periodicity_index: PeriodicityDefinition = "plm_over_clm"
 
@@ -207,6 +212,8 @@ AASM: Final[RuleSet] = RuleSet(
         "rera",
     ),
     respiratory_recompute_intervals=False,
+    # AASM: such LMs are not scored at all, so they leave the main indices.
+    respiratory_in_main_index=False,
 )
 
 PRESETS: Final[dict[str, RuleSet]] = {"wasm2016": WASM2016, "aasm": AASM}
