@@ -1,0 +1,492 @@
+"""Open an EDF/EDF+/BDF/BDF+ recording and load only the channels asked for.
+
+:func:`open_recording` reads and validates the header (:mod:`twitchscope.io.edf_header`) and maps
+the data area with :class:`numpy.memmap`, viewed as ``(n_records, samples_per_record)``. Loading a
+channel decodes only that channel's columns, a block of records at a time; the mapped pages of each
+block are released after use (``madvise(MADV_DONTNEED)``), so peak memory is the decoded channels
+plus one block, not the file. BDF's 24-bit little-endian samples are assembled from their three
+byte columns with vectorised numpy.
+
+Times are seconds from the header's start date-time. EDF+D (discontinuous) records are placed on a
+continuous time axis from their onsets (first TAL of each record), with NaN in the gaps.
+"""
+
+from __future__ import annotations
+
+import mmap
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from twitchscope.errors import ChannelError, InputFileError, ValidationError
+from twitchscope.io.channels import ROLES, assign_roles, normalise_label
+from twitchscope.io.edf_header import EdfHeader, SignalHeader, read_header
+from twitchscope.io.edf_tal import parse_tals, record_onset
+from twitchscope.io.units import parse_unit, range_warning
+from twitchscope.signal import Signal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Bytes of the file decoded per block (bounds the transient memory of a load).
+BLOCK_BYTES: Final = 8 * 1024 * 1024
+#: An EDF+D file whose record onsets span more than this many times the recorded time (plus a
+#: day) is refused: filling such gaps with NaN would allocate absurd memory.
+MAX_GAP_FACTOR: Final = 10.0
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """A signal channel of a recording (header facts; no samples).
+
+    ``index`` is the signal's position in the file header (0-based); ``unit`` and the physical
+    range are after conversion (``"uV"`` for voltages); ``source_unit`` is the header's text;
+    ``n_samples`` is the number of recorded samples (without EDF+D gaps); ``fs`` is in Hz.
+    """
+
+    index: int
+    label: str
+    role: str
+    unit: str
+    fs: float
+    n_samples: int
+    physical_min: float
+    physical_max: float
+    digital_min: int
+    digital_max: int
+    transducer: str
+    prefilter: str
+    source_unit: str = ""
+    samples_per_record: int = 0
+
+
+class Recording:
+    """An open EDF/EDF+/BDF/BDF+ recording. Use :func:`open_recording`; a context manager.
+
+    Attributes
+    ----------
+    path : Path
+    format : str
+        ``"EDF"``, ``"EDF+C"``, ``"EDF+D"``, ``"BDF"``, ``"BDF+C"`` or ``"BDF+D"``.
+    start : datetime
+        Recording start from the header (naive local time as written).
+    duration : float
+        Seconds from the start of the first data record to the end of the last.
+    channels : tuple of ChannelInfo
+        Signal channels only (no annotation signal).
+    warnings : list of str
+        Problems tolerated in the header, units and loaded channels, each naming the channel.
+    """
+
+    def __init__(self, header: EdfHeader, channels: Mapping[str, str] | None = None) -> None:
+        self._header = header
+        self.path: Path = header.path
+        self.format: str = header.format
+        self.start: datetime = header.start
+        self.warnings: list[str] = list(header.warnings)
+        width = header.bytes_per_sample
+        dtype = np.dtype("<i2") if width == 2 else np.dtype(np.uint8)
+        cols = header.samples_per_record if width == 2 else header.record_bytes
+        try:
+            self._data: np.memmap | None = np.memmap(
+                self.path,
+                dtype=dtype,
+                mode="r",
+                offset=header.header_bytes,
+                shape=(header.n_records, cols),
+            )
+        except (OSError, ValueError) as exc:
+            raise InputFileError(self.path, f"cannot map the data records: {exc}") from None
+        self._signals = tuple(s for s in header.signals if not s.is_annotation)
+        self._annotation_signals = tuple(s for s in header.signals if s.is_annotation)
+        self.channels: tuple[ChannelInfo, ...] = self._make_channels(channels or {})
+        self._onsets = self._record_onsets()
+        rd = header.record_duration
+        self.duration: float = float(self._onsets[-1] + rd - self._onsets[0])
+
+    # -- set-up -----------------------------------------------------------------------------
+    def _make_channels(self, overrides: Mapping[str, str]) -> tuple[ChannelInfo, ...]:
+        labels = [s.label for s in self._signals]
+        for role, label in overrides.items():
+            if role not in ROLES:
+                raise ValidationError(
+                    "channels", f"unknown role {role!r}; roles are {', '.join(ROLES)}"
+                )
+            if labels.count(label) != 1:
+                problem = "is not in the file" if label not in labels else "appears twice"
+                raise ChannelError(
+                    self.path,
+                    label,
+                    f"given for role {role!r} but {problem}; labels: {', '.join(labels)}",
+                )
+        seen: set[str] = set()
+        for label in labels:
+            if label in seen:
+                self.warnings.append(
+                    f"duplicate channel label {label!r}; it must be named by role or index"
+                )
+            seen.add(label)
+        roles = assign_roles(labels, overrides)
+        self._factors: dict[int, float] = {}
+        out = []
+        hdr = self._header
+        for sig, role in zip(self._signals, roles, strict=True):
+            unit = parse_unit(sig.physical_dimension, role, sig.label)
+            self._factors[sig.index] = unit.factor
+            if unit.warning:
+                self.warnings.append(unit.warning)
+            if not sig.problem:
+                warn = range_warning(sig.label, role, unit, sig.physical_min, sig.physical_max)
+                if warn:
+                    self.warnings.append(warn)
+            out.append(
+                ChannelInfo(
+                    index=sig.index,
+                    label=sig.label,
+                    role=role,
+                    unit=unit.unit,
+                    fs=sig.samples_per_record / hdr.record_duration,
+                    n_samples=sig.samples_per_record * hdr.n_records,
+                    physical_min=sig.physical_min * unit.factor,
+                    physical_max=sig.physical_max * unit.factor,
+                    digital_min=sig.digital_min,
+                    digital_max=sig.digital_max,
+                    transducer=sig.transducer,
+                    prefilter=sig.prefilter,
+                    source_unit=sig.physical_dimension,
+                    samples_per_record=sig.samples_per_record,
+                )
+            )
+        return tuple(out)
+
+    def _annotation_bytes(self, sig: SignalHeader, rows: slice) -> npt.NDArray[np.uint8]:
+        data = self._mapped()
+        w = self._header.bytes_per_sample
+        raw = data.view(np.uint8)
+        return np.asarray(
+            raw[
+                rows, sig.offset_in_record * w : (sig.offset_in_record + sig.samples_per_record) * w
+            ]
+        )
+
+    def _record_onsets(self) -> npt.NDArray[np.float64]:
+        hdr = self._header
+        n = hdr.n_records
+        regular = np.arange(n, dtype=np.float64) * hdr.record_duration
+        if not hdr.is_plus or not self._annotation_signals:
+            return regular
+        tal = self._annotation_signals[0]
+        if not hdr.is_discontinuous:
+            first = self._onset_of(self._annotation_bytes(tal, slice(0, 1))[0].tobytes(), 0)
+            return regular + first
+        onsets = np.empty(n, dtype=np.float64)
+        for r0, r1 in self._blocks():
+            block = self._annotation_bytes(tal, slice(r0, r1))
+            for i in range(r1 - r0):
+                onsets[r0 + i] = self._onset_of(block[i].tobytes(), r0 + i)
+            self._release(r0, r1)
+        steps = np.diff(onsets)
+        bad = np.flatnonzero(steps < hdr.record_duration - 1e-6)
+        if bad.size:
+            i = int(bad[0])
+            raise InputFileError(
+                self.path,
+                f"EDF+D data record {i + 2} starts at {onsets[i + 1]:g} s, before "
+                f"the end of record {i + 1} ({onsets[i] + hdr.record_duration:g} s)",
+            )
+        recorded = n * hdr.record_duration
+        span = onsets[-1] + hdr.record_duration - onsets[0]
+        if span > MAX_GAP_FACTOR * recorded + 86_400.0:
+            raise InputFileError(
+                self.path,
+                f"EDF+D record onsets span {span:g} s but only {recorded:g} s are "
+                "recorded; refusing gaps that large",
+            )
+        return onsets
+
+    def _onset_of(self, raw: bytes, record: int) -> float:
+        try:
+            return record_onset(raw)
+        except ValueError:
+            raise InputFileError(
+                self.path,
+                f"data record {record + 1} does not start with a time-keeping "
+                "annotation (TAL), required in EDF+/BDF+",
+            ) from None
+
+    # -- block iteration ----------------------------------------------------------------------
+    def _mapped(self) -> np.memmap:
+        if self._data is None:
+            raise InputFileError(self.path, "recording is closed")
+        return self._data
+
+    def _blocks(self) -> Iterator[tuple[int, int]]:
+        rows = max(1, BLOCK_BYTES // self._header.record_bytes)
+        n = self._header.n_records
+        for r0 in range(0, n, rows):
+            yield r0, min(n, r0 + rows)
+
+    def _release(self, r0: int, r1: int) -> None:
+        """Drop the mapped pages of records r0..r1 from this process (the page cache keeps them)."""
+        mm = getattr(self._data, "_mmap", None)
+        if not isinstance(mm, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        rb = self._header.record_bytes
+        base = self._header.header_bytes % mmap.ALLOCATIONGRANULARITY
+        lo = (base + r0 * rb) // mmap.PAGESIZE * mmap.PAGESIZE
+        hi = base + r1 * rb
+        try:
+            mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+        except (OSError, ValueError):
+            return
+
+    # -- public API -------------------------------------------------------------------------
+    def roles(self) -> dict[str, list[str]]:
+        """Roles found, each with the labels that have it (only roles that were found)."""
+        out: dict[str, list[str]] = {}
+        for ch in self.channels:
+            if ch.role:
+                out.setdefault(ch.role, []).append(ch.label)
+        return {r: out[r] for r in ROLES if r in out}
+
+    def _labels(self) -> str:
+        return ", ".join(repr(c.label) for c in self.channels) or "(none)"
+
+    def find(self, role: str) -> ChannelInfo:
+        """The one channel with ``role``.
+
+        Raises
+        ------
+        ChannelError
+            When the role is unknown, no channel has it, or several do (naming them).
+        """
+        if role not in ROLES:
+            raise ChannelError(self.path, role, f"unknown role; roles are {', '.join(ROLES)}")
+        found = [c for c in self.channels if c.role == role]
+        if not found:
+            raise ChannelError(
+                self.path,
+                role,
+                f"no channel found for this role; labels in the file: "
+                f"{self._labels()}; name the channel explicitly",
+            )
+        if len(found) > 1:
+            raise ChannelError(
+                self.path,
+                role,
+                "ambiguous: several channels have this role ("
+                + ", ".join(repr(c.label) for c in found)
+                + "); name one explicitly",
+            )
+        return found[0]
+
+    def _resolve(self, name: str) -> ChannelInfo:
+        exact = [c for c in self.channels if c.label == name]
+        if len(exact) > 1:
+            raise ChannelError(
+                self.path,
+                name,
+                f"ambiguous: {len(exact)} channels have this label "
+                f"(signals {', '.join(str(c.index + 1) for c in exact)})",
+            )
+        if exact:
+            return exact[0]
+        if name in ROLES:
+            return self.find(name)
+        norm = normalise_label(name)
+        loose = [c for c in self.channels if normalise_label(c.label) == norm]
+        if len(loose) == 1:
+            return loose[0]
+        raise ChannelError(
+            self.path, name, f"no such channel or role; labels in the file: {self._labels()}"
+        )
+
+    def load(self, name: str) -> Signal:
+        """Decode one channel (by label or role) to a :class:`Signal`.
+
+        Returns
+        -------
+        Signal
+            float32 samples in µV for voltages (the header unit otherwise), NaN in EDF+D gaps;
+            ``start`` is the onset of the first record in seconds.
+        """
+        return self.load_many([name])[name]
+
+    def load_many(self, names: Sequence[str]) -> dict[str, Signal]:
+        """Decode several channels (labels or roles) in one pass over the file.
+
+        Only these channels' columns are decoded. Returns a dict keyed by the names given.
+        """
+        data = self._mapped()
+        infos = [self._resolve(n) for n in names]
+        unique = {c.index: c for c in infos}
+        sigs = {s.index: s for s in self._signals}
+        for ch in unique.values():
+            if sigs[ch.index].problem:
+                raise ChannelError(self.path, ch.label, sigs[ch.index].problem)
+        hdr = self._header
+        n = hdr.n_records
+        outs: dict[int, npt.NDArray[np.float32]] = {}
+        starts: dict[int, npt.NDArray[np.int64]] = {}
+        ramps: dict[int, npt.NDArray[np.int64]] = {}
+        for idx, ch in unique.items():
+            spr = ch.samples_per_record
+            if hdr.is_discontinuous:
+                pos = np.rint((self._onsets - self._onsets[0]) * (spr / hdr.record_duration))
+                starts[idx] = pos.astype(np.int64)
+                ramps[idx] = np.arange(spr, dtype=np.int64)
+                total = int(starts[idx][-1]) + spr
+                outs[idx] = np.full(total, np.nan, dtype=np.float32)
+            else:
+                outs[idx] = np.empty(n * spr, dtype=np.float32)
+        for r0, r1 in self._blocks():
+            for idx, ch in unique.items():
+                sig = sigs[idx]
+                spr = sig.samples_per_record
+                if hdr.is_discontinuous:
+                    dest = np.empty((r1 - r0, spr), dtype=np.float32)
+                else:
+                    dest = outs[idx].reshape(n, spr)[r0:r1]
+                self._decode_into(data, sig, r0, r1, dest, ch)
+                if hdr.is_discontinuous:
+                    outs[idx][starts[idx][r0:r1, None] + ramps[idx]] = dest
+            self._release(r0, r1)
+        result: dict[str, Signal] = {}
+        for name, ch in zip(names, infos, strict=True):
+            result[name] = Signal(
+                label=ch.label,
+                data=outs[ch.index],
+                fs=ch.fs,
+                role=ch.role,
+                unit=ch.unit,
+                source_unit=ch.source_unit,
+                start=float(self._onsets[0]),
+                source=str(self.path),
+            )
+        return result
+
+    def _decode_into(
+        self,
+        data: np.memmap,
+        sig: SignalHeader,
+        r0: int,
+        r1: int,
+        dest: npt.NDArray[np.float32],
+        ch: ChannelInfo,
+    ) -> None:
+        off, spr = sig.offset_in_record, sig.samples_per_record
+        gain = (sig.physical_max - sig.physical_min) / (sig.digital_max - sig.digital_min)
+        offset = sig.physical_min - sig.digital_min * gain
+        factor = self._factors[sig.index]
+        gain, offset = gain * factor, offset * factor
+        if self._header.bytes_per_sample == 2:
+            np.multiply(data[r0:r1, off : off + spr], np.float32(gain), out=dest)
+        else:
+            raw = data[r0:r1, 3 * off : 3 * (off + spr)].reshape(r1 - r0, spr, 3)
+            word = np.zeros((r1 - r0, spr, 4), dtype=np.uint8)
+            word[..., 1:] = raw
+            ints = word.view("<i4")[..., 0] >> 8  # arithmetic shift: sign-extended 24-bit
+            np.multiply(ints, np.float32(gain), out=dest, casting="unsafe")
+        dest += np.float32(offset)
+
+    def legs(self, left: str | None = None, right: str | None = None) -> tuple[Signal, Signal]:
+        """Load the left and right leg EMG and check they are usable.
+
+        Parameters
+        ----------
+        left, right : str, optional
+            Labels (or roles) to use instead of the ``leg_left`` / ``leg_right`` roles.
+
+        Raises
+        ------
+        ChannelError
+            When a leg is missing, ambiguous, flat, almost entirely clipped or sampled too slowly.
+        """
+        from twitchscope.io.quality import check_leg_signal
+
+        names = [left or "leg_left", right or "leg_right"]
+        if len(set(names)) == 1 or self._resolve(names[0]).index == self._resolve(names[1]).index:
+            raise ChannelError(self.path, names[0], "the same channel is given for both legs")
+        loaded = self.load_many(names)
+        for name in names:
+            for warn in check_leg_signal(loaded[name], str(self.path)):
+                if warn not in self.warnings:
+                    self.warnings.append(warn)
+        return loaded[names[0]], loaded[names[1]]
+
+    def raw_annotations(self) -> pd.DataFrame:
+        """EDF+/BDF+ annotations (TALs) as a table.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``onset`` (s from the start), ``duration`` (s, 0 when absent) and
+            ``description``; one row per text; empty (same columns) when there are none.
+        """
+        import pandas as pd
+
+        rows: list[tuple[float, float, str]] = []
+        for sig in self._annotation_signals:
+            for r0, r1 in self._blocks():
+                block = self._annotation_bytes(sig, slice(r0, r1))
+                for i in range(r1 - r0):
+                    for tal in parse_tals(block[i].tobytes()):
+                        rows.extend((tal.onset, tal.duration, t) for t in tal.texts)
+                self._release(r0, r1)
+        df = pd.DataFrame(rows, columns=["onset", "duration", "description"])
+        df = df.astype({"onset": "float64", "duration": "float64", "description": "object"})
+        return df.sort_values("onset", kind="stable").reset_index(drop=True)
+
+    def close(self) -> None:
+        """Release the memory map."""
+        self._data = None
+
+    def __enter__(self) -> Recording:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"Recording({str(self.path)!r}, format={self.format}, {len(self.channels)} channels, "
+            f"{self.duration:g} s)"
+        )
+
+
+def open_recording(
+    path: str | PathLike[str], *, channels: Mapping[str, str] | None = None
+) -> Recording:
+    """Open an EDF/EDF+/BDF/BDF+ recording, reading and validating only its header.
+
+    Parameters
+    ----------
+    path : path-like
+        The recording file.
+    channels : mapping of role -> label, optional
+        Explicit channel choices (e.g. ``{"leg_left": "EMG5"}``); they override the alias table.
+
+    Returns
+    -------
+    Recording
+
+    Raises
+    ------
+    InputFileError
+        For a missing, empty, non-EDF, truncated or corrupt file (message names the file).
+    ChannelError
+        When a label in ``channels`` is not in the file.
+    """
+    return Recording(read_header(path), channels)
