@@ -1,0 +1,107 @@
+"""Safe XML parsing shared by the NSRR and Profusion readers.
+
+Every parse goes through defusedxml with DTDs forbidden: entity expansion ("billion laughs"),
+external entities and any DTD are refused at once with an error naming the file, never expanded.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from twitchscope.errors import InputFileError
+
+
+def parse_xml(path: str | Path) -> Element:
+    """Parse an XML file safely and return its root element.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty, malformed or truncated XML, or declares a DTD or
+        entities (refused: they are how hostile XML attacks parsers).
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(p, f"cannot be read ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise InputFileError(p, "is empty")
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DTDForbidden as exc:
+        raise InputFileError(
+            p, "XML declares a DTD, which twitchscope refuses (DTDs allow entity-expansion attacks)"
+        ) from exc
+    except defusedxml.EntitiesForbidden as exc:
+        raise InputFileError(
+            p, f"XML declares entities ({exc.name!r}), which twitchscope refuses to expand"
+        ) from exc
+    except defusedxml.DefusedXmlException as exc:
+        raise InputFileError(p, f"XML refused as unsafe ({type(exc).__name__})") from exc
+    except ParseError as exc:
+        raise InputFileError(p, f"malformed or truncated XML ({exc})") from exc
+    except (ValueError, LookupError) as exc:  # bad encoding declarations and the like
+        raise InputFileError(p, f"unreadable XML ({exc})") from exc
+    return root
+
+
+def local_tag(element: Element) -> str:
+    """The tag of an element without any ``{namespace}`` prefix."""
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def child_text(element: Element, tag: str) -> str | None:
+    """Stripped text of the first child called ``tag``; None when there is no such child.
+
+    None is a lookup miss for the calling reader, which decides whether it is an error.
+    """
+    for child in element:
+        if local_tag(child) == tag:
+            return (child.text or "").strip()
+    return None
+
+
+def find_child(element: Element, tag: str) -> Element | None:
+    """First child element called ``tag`` (namespace ignored); None when there is none."""
+    for child in element:
+        if local_tag(child) == tag:
+            return child
+    return None
+
+
+def parse_seconds(source: str | Path, text: str | None, what: str, where: str) -> float:
+    """Parse a time in seconds from an XML element's text.
+
+    Raises
+    ------
+    InputFileError
+        When the element is missing, not a number or not finite; ``what`` names the element
+        and ``where`` the event, for the message.
+    """
+    if text is None:
+        raise InputFileError(source, f"{where} has no <{what}> element")
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputFileError(source, f"{where}: <{what}> is not a number ({text!r})") from None
+    if not math.isfinite(value):
+        raise InputFileError(source, f"{where}: <{what}> is not finite ({text!r})")
+    return value
+
+
+def epoch_length_of(source: str | Path, root: Element, default: float) -> float:
+    """The ``<EpochLength>`` of a scoring file in seconds, or ``default`` when absent."""
+    text = child_text(root, "EpochLength")
+    if text is None or text == "":
+        return default
+    value = parse_seconds(source, text, "EpochLength", "the file")
+    if value <= 0:
+        raise InputFileError(source, f"<EpochLength> must be > 0 s, got {text!r}")
+    return value
