@@ -1,0 +1,226 @@
+"""The output contract of ``twitchscope score``: the files it writes into its output directory.
+
+``leg_movements.csv``
+    One row per single-leg movement: ``leg``, ``onset`` (s), ``duration`` (s), ``amplitude_uv``,
+    ``stage`` (then ``area_uv_s``, ``resting_uv`` when detected).
+``scored_movements.csv``
+    One row per movement after bilateral combination: ``onset``, ``duration``, ``legs``,
+    ``candidate``, ``periodic``, ``series`` (int or empty), ``interval`` (s from the previous
+    candidate's onset, empty for the first), ``respiratory``, ``arousal``, ``stage``, then any
+    further scoring columns.
+``summary.json``
+    Every index, the rules (preset and every option), channels, warnings, source file,
+    software version and excluded time per leg.
+``report.html``
+    The report (see :mod:`twitchscope.report.score_report`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from datetime import date, datetime
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from twitchscope import __version__
+from twitchscope.errors import InputFileError
+
+if TYPE_CHECKING:
+    from twitchscope.results import ScoreResult
+
+LEG_MOVEMENT_COLUMNS: Final[tuple[str, ...]] = (
+    "leg",
+    "onset",
+    "duration",
+    "amplitude_uv",
+    "stage",
+    "area_uv_s",
+    "resting_uv",
+)
+SCORED_COLUMNS: Final[tuple[str, ...]] = (
+    "onset",
+    "duration",
+    "legs",
+    "candidate",
+    "periodic",
+    "series",
+    "interval",
+    "respiratory",
+    "arousal",
+    "stage",
+)
+#: Keys every summary.json has (the stable part of the contract).
+SUMMARY_KEYS: Final[tuple[str, ...]] = (
+    "plms_index",
+    "plmw_index",
+    "lm_index",
+    "plms_count",
+    "periodicity_index",
+    "total_sleep_time_h",
+    "time_in_bed_h",
+    "rules",
+    "channels",
+    "warnings",
+)
+FILES: Final[tuple[str, ...]] = (
+    "leg_movements.csv",
+    "scored_movements.csv",
+    "summary.json",
+    "report.html",
+)
+_FLOAT_FORMAT: Final[str] = "%.4f"
+
+
+def json_safe(value: Any) -> Any:
+    """Convert numpy/pandas values to plain JSON values (NaN and NA become None)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [json_safe(v) for v in value.tolist()]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return [json_safe(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return json_safe(value.to_dict())
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "to_dict"):
+        return json_safe(value.to_dict())
+    return str(value)
+
+
+def leg_movements_table(result: ScoreResult) -> pd.DataFrame:
+    """``leg_movements.csv`` as a DataFrame (contract columns first, then the rest)."""
+    mv = result.movements.copy()
+    for col in ("amplitude_uv",):
+        if col not in mv.columns:
+            mv[col] = np.nan
+    if "stage" not in mv.columns:
+        mv["stage"] = "UNS"
+    first = [c for c in LEG_MOVEMENT_COLUMNS if c in mv.columns]
+    return mv[first + [c for c in mv.columns if c not in first]]
+
+
+def scored_table(result: ScoreResult) -> pd.DataFrame:
+    """``scored_movements.csv`` as a DataFrame; ``series`` is a nullable integer."""
+    sc = result.scored.copy()
+    for col in SCORED_COLUMNS:
+        if col not in sc.columns:
+            sc[col] = pd.NA
+    series = pd.to_numeric(sc["series"], errors="coerce")
+    sc["series"] = series.round().astype("Int64")
+    first = list(SCORED_COLUMNS)
+    return sc[first + [c for c in sc.columns if c not in first]]
+
+
+def build_summary(result: ScoreResult) -> dict[str, Any]:
+    """The content of ``summary.json`` as plain JSON values.
+
+    Everything in ``result.indices`` is kept; then the rules (``preset`` name and ``options``:
+    every option value), ``channels``, ``warnings``, the ``source`` file, the ``software``
+    version, ``excluded_s`` per leg, the recording's start and length, and where the
+    movements, hypnogram and events came from.
+    """
+    out: dict[str, Any] = {}
+    for key in SUMMARY_KEYS[:7]:
+        out[key] = result.indices.get(key)
+    for key, value in result.indices.items():
+        if key not in out:
+            out[key] = value
+    opts = result.rules.to_dict()
+    out["rules"] = {"preset": result.rules.name, "options": opts}
+    out["channels"] = dict(result.channels)
+    out["warnings"] = list(result.warnings)
+    out["source"] = result.source
+    out["software"] = {"name": "twitchscope", "version": __version__}
+    out["mode"] = result.mode
+    out["movements_source"] = result.movements_source
+    out["hypnogram_source"] = result.hypnogram_source
+    out["events_source"] = result.events_source
+    out["excluded_s"] = {leg: float(result.excluded_s.get(leg, 0.0)) for leg in ("left", "right")}
+    out["recording_start"] = result.recording_start
+    out["recording_duration_s"] = float(result.recording_duration)
+    mv = result.movements
+    out["n_leg_movements"] = {
+        leg: int((mv["leg"] == leg).sum()) if "leg" in mv.columns else 0
+        for leg in ("left", "right")
+    }
+    out["n_scored_movements"] = len(result.scored)
+    safe: dict[str, Any] = json_safe(out)
+    return safe
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_summary(result: ScoreResult, path: str | PathLike[str]) -> Path:
+    """Write ``summary.json`` only (used by the speed benchmark and the cohort runner)."""
+    p = Path(path)
+    _write_text(p, json.dumps(build_summary(result), indent=2, allow_nan=False) + "\n")
+    return p
+
+
+def write_outputs(
+    result: ScoreResult, out_dir: str | PathLike[str], *, report: bool = True
+) -> Path:
+    """Write the output contract files into ``out_dir`` (created when missing).
+
+    Parameters
+    ----------
+    result : ScoreResult
+    out_dir : path-like
+        The output directory; an existing file of that name is an error.
+    report : bool
+        Also write ``report.html`` (the slowest file: figures are rendered).
+
+    Returns
+    -------
+    Path
+        The output directory.
+    """
+    d = Path(out_dir)
+    if d.exists() and not d.is_dir():
+        raise InputFileError(d, "the output path exists and is not a directory")
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(d, f"cannot create the output directory ({exc.strerror})") from None
+    leg_movements_table(result).to_csv(
+        d / "leg_movements.csv", index=False, float_format=_FLOAT_FORMAT
+    )
+    scored_table(result).to_csv(d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT)
+    write_summary(result, d / "summary.json")
+    if report:
+        write_report(result, d / "report.html")
+    return d
+
+
+def write_report(result: ScoreResult, path: str | PathLike[str]) -> Path:
+    """Render and write ``report.html``."""
+    from twitchscope.report.score_report import render_score_report
+
+    p = Path(path)
+    _write_text(p, render_score_report(result))
+    return p
