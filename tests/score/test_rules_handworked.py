@@ -103,7 +103,7 @@ def test_interval_edges_10_and_90_seconds() -> None:
 def test_noncandidate_lm_breaks_series() -> None:
     # WASM 2016: an LM longer than 10 s is not a candidate and ends the series.
     # CLMs 0 20 40 60 | non-candidate 12 s LM at 65 | CLMs 80 100 120 -> 4 PLM (the 3 after: no).
-    rows = left_train(0, 20, 40, 60, 80, 100, 120) + [("left", 65.0, 12.0)]
+    rows = [*left_train(0, 20, 40, 60, 80, 100, 120), ("left", 65.0, 12.0)]
     s = score(rows)
     assert periodic_onsets(s) == [0, 20, 40, 60]
     nc = s.scored[s.scored["onset"] == 65]
