@@ -1,0 +1,77 @@
+"""The result of an assessment (CLINICAL.md section 10) and its JSON form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: what the evidence is consistent with, why, and on what authority.
+
+    Attributes
+    ----------
+    id : str
+        From the finding vocabulary (``restless_legs_syndrome``, ``iron_deficiency`` ...).
+    title : str
+        Short heading.
+    tier : str
+        ``emergency``, ``urgent``, ``see_doctor`` or ``self_care`` (highest of its rules).
+    summary : str
+        One sentence in "consistent with" wording.
+    reasons : list of str
+        The answers, lab values, diary figures or recording indices that triggered it.
+    sources : list of str
+        Citations of the rules that fired.
+    rules : list of str
+        Ids of the rules that fired.
+    """
+
+    id: str
+    title: str
+    tier: str
+    summary: str
+    reasons: list[str]
+    sources: list[str]
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The clinical picture: triage tier, findings, RLS, tests, self-care, questions.
+
+    ``triage`` is the highest tier any rule reached (``self_care`` when none fired).
+    ``unanswered_emergency_questions`` lists emergency question ids not answered: a missing
+    answer is never read as "no".
+    """
+
+    triage: str
+    next_step: str
+    findings: list[Finding]
+    rls: dict[str, Any]
+    tests_to_discuss: list[str]
+    self_care: list[str]
+    questions_for_doctor: list[str]
+    unanswered_emergency_questions: list[str]
+    disclaimer: str
+    labs: dict[str, Any] = field(default_factory=dict)
+    diary: dict[str, Any] | None = None
+    recording: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    knowledge_version: str = ""
+
+    @property
+    def finding_ids(self) -> set[str]:
+        """The ids of every finding."""
+        return {f.id for f in self.findings}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the keys of the assessment contract first."""
+        return asdict(self)
+
+    def to_json(self, indent: int = 2) -> str:
+        """The assessment as JSON text (UTF-8, units kept as written)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)

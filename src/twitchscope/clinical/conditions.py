@@ -1,0 +1,263 @@
+"""A small evaluator for rule conditions written as data.
+
+A condition is a JSON object. Composites: ``{"all": [...]}``, ``{"any": [...]}``,
+``{"not": {...}}``.
+Leaves name one fact and one comparison, e.g. ``{"answer": "fever", "is": true}``,
+``{"answer": "duration_days", "gt": 14, "label": "lasting more than 2 weeks"}``,
+``{"lab": "ferritin", "flag": "low"}``, ``{"rls": "all_met", "is": true}``,
+``{"recording": "plms_above_cutoff", "is": true}``, ``{"diary": "chronic", "is": true}``,
+``{"diary_factor": "caffeine", "ratio_at_least": 1.5}``.
+
+Logic is three-valued: a fact that is missing (a question not answered, no lab value, no diary)
+makes a leaf *unknown* (``None``), and unknown never counts as "no". ``all`` is true only when
+every part is true, ``any`` when one part is true; a rule fires only on true. The one exception
+is ``is_not``, which is true for a missing fact (it says "not known to be ...").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+Tri = bool | None
+
+COMPOSITES: Final[tuple[str, ...]] = ("all", "any", "not")
+FACT_KEYS: Final[tuple[str, ...]] = ("answer", "lab", "rls", "recording", "diary", "diary_factor")
+OPS: Final[tuple[str, ...]] = (
+    "is",
+    "is_not",
+    "eq",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "contains",
+    "not_contains",
+    "contains_any",
+    "subset_of",
+    "mentions_any",
+    "groups_at_least",
+    "flag",
+    "ratio_at_least",
+)
+_SYMBOL: Final[dict[str, str]] = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "="}
+
+
+@dataclass
+class Facts:
+    """Everything a condition can refer to.
+
+    Attributes
+    ----------
+    answers : dict
+        Validated answers (missing key = not answered).
+    labs : dict
+        Test name -> set of flag and caveat ids that hold; a test not given is absent.
+    lab_reasons : dict
+        (test, flag id) -> the sentence naming value, unit and threshold.
+    rls, recording, diary : dict or None
+        Derived facts; ``None`` when there is no such input.
+    fact_reasons : dict
+        ("rls"|"recording"|"diary", field) -> a prepared sentence for that fact.
+    diary_factors : dict
+        Factor name -> association dict (``ratio``, ``enough_data``, ``statement`` ...).
+    lists, groups : dict
+        Named word lists and groupings from the knowledge base.
+    """
+
+    answers: Mapping[str, Any]
+    labs: Mapping[str, set[str]] = field(default_factory=dict)
+    lab_reasons: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    rls: Mapping[str, Any] | None = None
+    recording: Mapping[str, Any] | None = None
+    diary: Mapping[str, Any] | None = None
+    fact_reasons: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    diary_factors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    lists: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    groups: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+
+
+def evaluate(cond: Mapping[str, Any], facts: Facts) -> tuple[Tri, list[str]]:
+    """Evaluate a condition.
+
+    Parameters
+    ----------
+    cond : mapping
+        The condition (see the module docstring).
+    facts : Facts
+        The facts it may refer to.
+
+    Returns
+    -------
+    value : bool or None
+        True, False, or None when it cannot be decided (a fact is missing).
+    reasons : list of str
+        When true: sentences naming the answers, lab values or figures that made it true.
+    """
+    if "all" in cond:
+        results = [evaluate(c, facts) for c in cond["all"]]
+        values = [v for v, _ in results]
+        if any(v is False for v in values):
+            return False, []
+        if all(v is True for v in values):
+            reasons = [r for _, rs in results for r in rs]
+            return True, _labelled(cond, reasons)
+        return None, []
+    if "any" in cond:
+        results = [evaluate(c, facts) for c in cond["any"]]
+        true_reasons = [r for v, rs in results if v is True for r in rs]
+        if any(v is True for v, _ in results):
+            return True, _labelled(cond, true_reasons)
+        if all(v is False for v, _ in results):
+            return False, []
+        return None, []
+    if "not" in cond:
+        value, _ = evaluate(cond["not"], facts)
+        out = None if value is None else not value
+        return out, ([str(cond["label"])] if out and "label" in cond else [])
+    return _leaf(cond, facts)
+
+
+def _labelled(cond: Mapping[str, Any], reasons: list[str]) -> list[str]:
+    return [str(cond["label"])] if "label" in cond else _unique(reasons)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _leaf(cond: Mapping[str, Any], facts: Facts) -> tuple[Tri, list[str]]:
+    if "lab" in cond:
+        test, flag = str(cond["lab"]), str(cond["flag"])
+        if test not in facts.labs:
+            return None, []
+        if flag in facts.labs[test]:
+            return True, [facts.lab_reasons.get((test, flag), f"{test}: {flag}")]
+        return False, []
+    if "diary_factor" in cond:
+        return _diary_factor(cond, facts)
+    for key in ("answer", "rls", "recording", "diary"):
+        if key in cond:
+            name = str(cond[key])
+            value = _fact(key, name, facts)
+            result = _compare(cond, value, facts)
+            if result is not True:
+                return result, []
+            return True, _leaf_reason(cond, key, name, value, facts)
+    raise ValueError(f"condition names no fact: {dict(cond)!r}")
+
+
+def _fact(key: str, name: str, facts: Facts) -> Any:
+    if key == "answer":
+        return facts.answers.get(name)
+    source = {"rls": facts.rls, "recording": facts.recording, "diary": facts.diary}[key]
+    return None if source is None else source.get(name)
+
+
+def _diary_factor(cond: Mapping[str, Any], facts: Facts) -> tuple[Tri, list[str]]:
+    assoc = facts.diary_factors.get(str(cond["diary_factor"]))
+    if assoc is None or not assoc.get("enough_data") or assoc.get("ratio") is None:
+        return None, []
+    if float(assoc["ratio"]) >= float(cond["ratio_at_least"]):
+        label = str(cond.get("label", cond["diary_factor"]))
+        statement = str(assoc.get("statement", "")).strip()
+        return True, [f"{label}: {statement}" if statement else label]
+    return False, []
+
+
+def _compare(cond: Mapping[str, Any], value: Any, facts: Facts) -> Tri:
+    if "is_not" in cond:
+        return value != cond["is_not"]
+    if value is None:
+        return None
+    if "is" in cond:
+        return bool(value == cond["is"])
+    for op in ("eq", "gt", "ge", "lt", "le"):
+        if op in cond:
+            return _numeric(op, value, cond[op])
+    if "contains" in cond:
+        return cond["contains"] in value
+    if "not_contains" in cond:
+        return cond["not_contains"] not in value
+    if "contains_any" in cond:
+        return any(v in value for v in cond["contains_any"])
+    if "subset_of" in cond:
+        return set(value) <= set(cond["subset_of"])
+    if "mentions_any" in cond:
+        return bool(_mentions(value, _words(cond["mentions_any"], facts)))
+    if "groups_at_least" in cond:
+        spec = cond["groups_at_least"]
+        return len(_groups_hit(value, facts.groups[spec["groups"]])) >= int(spec["n"])
+    raise ValueError(f"condition has no known comparison: {dict(cond)!r}")
+
+
+def _numeric(op: str, value: Any, ref: Any) -> bool:
+    v, r = float(value), float(ref)
+    return {"eq": v == r, "gt": v > r, "ge": v >= r, "lt": v < r, "le": v <= r}[op]
+
+
+def _words(spec: Any, facts: Facts) -> list[str]:
+    if isinstance(spec, Mapping):
+        return [str(w) for w in facts.lists[str(spec["list"])]]
+    return [str(w) for w in spec]
+
+
+def _mentions(value: Sequence[str], words: list[str]) -> list[str]:
+    """Entries of ``value`` that mention one of ``words`` (case-insensitive substring)."""
+    return [v for v in value if any(w.lower() in str(v).lower() for w in words)]
+
+
+def _groups_hit(value: Sequence[str], groups: Mapping[str, Sequence[str]]) -> list[str]:
+    return [g for g, members in groups.items() if any(v in members for v in value)]
+
+
+def _fmt_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _leaf_reason(
+    cond: Mapping[str, Any], key: str, name: str, value: Any, facts: Facts
+) -> list[str]:
+    prepared = facts.fact_reasons.get((key, name))
+    if "label" not in cond:
+        return [prepared] if prepared else []
+    label = str(cond["label"])
+    if prepared:
+        return [f"{label}: {prepared}"]
+    if ("is_not" in cond and value is None) or (key != "answer" and isinstance(value, bool)):
+        return [label]
+    if isinstance(value, bool):
+        return [f"{label} ({name}: {_fmt_value(value)})"]
+    shown = value
+    if "mentions_any" in cond:
+        shown = _mentions(value, _words(cond["mentions_any"], facts))
+    where = {"answer": "", "rls": "RLS ", "recording": "recording ", "diary": "diary "}[key]
+    return [f"{label} ({where}{name} = {_fmt_value(shown)})"]
+
+
+def referenced_facts(cond: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every leaf of a condition as ``(fact kind, leaf)``; used to check the knowledge base."""
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for key in ("all", "any"):
+        if key in cond:
+            for c in cond[key]:
+                out.extend(referenced_facts(c))
+            return out
+    if "not" in cond:
+        return referenced_facts(cond["not"])
+    kinds = [k for k in FACT_KEYS if k in cond]
+    if len(kinds) != 1:
+        raise ValueError(f"a condition leaf must name exactly one fact: {dict(cond)!r}")
+    return [(kinds[0], cond)]
+
+
+def describe_op(op: str) -> str:
+    """The symbol for a comparison (``gt`` -> ``>``)."""
+    return _SYMBOL.get(op, op)
