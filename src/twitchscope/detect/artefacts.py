@@ -1,0 +1,220 @@
+"""Stretches of a leg channel that cannot be scored: gaps, flat, clipped, artefact, high noise.
+
+Everything is decided per *group* of samples (about one second, a whole number of envelope
+blocks) from cheap reductions of the raw samples (one ``max`` and one ``min`` per group; NaN
+handling only when the signal holds NaN), so the cost is a few milliseconds for a night.
+
+Reasons (codes in :data:`REASON_CODES`):
+
+``gap``
+    NaN samples (not recorded, EDF+D); the filter restarts after a gap, so one group on each
+    side is excluded too.
+``flat``
+    peak-to-peak at most :data:`FLAT_PTP_UV` over a group (electrode off or amplifier input
+    shorted; real resting tibialis EMG shows several µV peak-to-peak), or at most
+    :data:`FLAT_REL` of the channel's typical group peak-to-peak when the whole channel is on a
+    much smaller scale (wrong unit: then the unit warning, not "flat", is what the user needs).
+``clipping``
+    at least :data:`CLIP_MIN_SAMPLES` samples of a group sit at the channel's extreme value
+    (the physical rail); the filtered signal there is meaningless. Neighbouring groups too.
+``artefact``
+    huge short transients (electrode pops, cable movement): a group whose raw peak-to-peak
+    exceeds :data:`ARTEFACT_MIN_PTP_UV` and :data:`ARTEFACT_PTP_RATIO` x the group's largest
+    (median-filtered) envelope value is a transient, not muscle activity: a muscle burst's
+    peak-to-peak is ~5-8 x its envelope, a pop's is hundreds of times. It is excluded with its
+    neighbours (see :func:`transients`).
+``high_noise``
+    the resting level exceeds ``RuleSet.max_resting_level_uv`` (decided after the resting level
+    is known, see :func:`high_noise`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from twitchscope.detect.result import EXCLUSION_REASONS, empty_excluded
+
+F32 = npt.NDArray[np.float32]
+I8 = npt.NDArray[np.int8]
+
+#: Reason code of each exclusion reason (0 = scored).
+REASON_CODES: Final[dict[str, int]] = {r: i + 1 for i, r in enumerate(EXCLUSION_REASONS)}
+#: A group with a smaller peak-to-peak (µV) is flat.
+FLAT_PTP_UV: Final[float] = 0.5
+#: ... or at most this share of the channel's 75th-percentile group peak-to-peak, if smaller.
+FLAT_REL: Final[float] = 0.05
+#: Samples at the rail within one group that make it clipped.
+CLIP_MIN_SAMPLES: Final[int] = 3
+#: Groups excluded on each side of a gap or a clipped group (filter transients).
+MARGIN_GROUPS: Final[int] = 1
+#: A group whose raw peak-to-peak exceeds this many times its largest envelope value ...
+ARTEFACT_PTP_RATIO: Final[float] = 40.0
+#: ... and this many µV holds a transient (electrode pop), not muscle activity.
+ARTEFACT_MIN_PTP_UV: Final[float] = 200.0
+
+
+def _dilate(mask: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.bool_]:
+    """Grow True runs by ``k`` elements on each side."""
+    if k <= 0 or not mask.any():
+        return mask
+    out = mask.copy()
+    for s in range(1, k + 1):
+        out[s:] |= mask[:-s]
+        out[:-s] |= mask[s:]
+    return out
+
+
+def _group_view(x: F32, size: int) -> tuple[F32, F32 | None]:
+    """Full groups as a 2-D view and the trailing partial group (or None)."""
+    g = x.shape[0] // size
+    full = x[: g * size].reshape(g, size)
+    rest = x[g * size :] if x.shape[0] % size else None
+    return full, rest
+
+
+def _group_reduce(x: F32, size: int, fn: str) -> F32:
+    """``max``/``min``/``any-nan`` per group of ``size`` samples (partial last group included)."""
+    full, rest = _group_view(x, size)
+    parts = []
+    if fn == "max":
+        parts.append(full.max(axis=1) if full.shape[0] else np.empty(0, np.float32))
+        if rest is not None:
+            parts.append(np.array([rest.max()], dtype=np.float32))
+    else:
+        parts.append(full.min(axis=1) if full.shape[0] else np.empty(0, np.float32))
+        if rest is not None:
+            parts.append(np.array([rest.min()], dtype=np.float32))
+    return np.concatenate(parts).astype(np.float32, copy=False)
+
+
+def flat_threshold(ptp: F32) -> float:
+    """Peak-to-peak (µV) at or below which a group is flat, given every group's peak-to-peak."""
+    finite = ptp[np.isfinite(ptp)]
+    if finite.size == 0:
+        return FLAT_PTP_UV
+    return min(FLAT_PTP_UV, FLAT_REL * float(np.percentile(finite, 75)))
+
+
+def raw_exclusions(x: F32, group_samples: int, has_nan: bool) -> tuple[I8, F32]:
+    """Reason code per group from the raw samples: gap, flat, clipping, artefact.
+
+    Parameters
+    ----------
+    x : ndarray of float32
+        Raw samples in µV (NaN for gaps).
+    group_samples : int
+        Samples per group.
+    has_nan : bool
+        Whether ``x`` holds NaN (checked by the caller with one cheap sum).
+
+    Returns
+    -------
+    (codes, ptp)
+        Reason code per group (0 = usable) and the raw peak-to-peak per group in µV (NaN for
+        groups that are all NaN).
+    """
+    if has_nan:
+        nan_group = _group_reduce(np.isnan(x).astype(np.float32), group_samples, "max") > 0
+        with np.errstate(invalid="ignore"):
+            full, rest = _group_view(x, group_samples)
+            hi = np.concatenate(
+                [np.nanmax(full, axis=1, initial=-np.inf) if full.shape[0] else []]
+                + ([np.array([np.nanmax(rest, initial=-np.inf)])] if rest is not None else [])
+            ).astype(np.float32)
+            lo = np.concatenate(
+                [np.nanmin(full, axis=1, initial=np.inf) if full.shape[0] else []]
+                + ([np.array([np.nanmin(rest, initial=np.inf)])] if rest is not None else [])
+            ).astype(np.float32)
+    else:
+        nan_group = np.zeros(-(-x.shape[0] // group_samples), dtype=bool)
+        hi = _group_reduce(x, group_samples, "max")
+        lo = _group_reduce(x, group_samples, "min")
+    all_nan = ~np.isfinite(hi)
+    ptp = np.where(all_nan, np.float32(np.nan), hi - lo).astype(np.float32)
+    codes = np.zeros(ptp.shape[0], dtype=np.int8)
+
+    # clipping: many samples at the global extreme (rail) within a group
+    valid = ~all_nan
+    flat = valid & (ptp <= flat_threshold(ptp))
+    clipped = np.zeros_like(valid)
+    if valid.any():
+        top, bottom = float(hi[valid].max()), float(lo[valid].min())
+        span = max(top - bottom, 1e-6)
+        tol = 1e-6 * span
+        for rail, ext, side in ((top, hi, 1.0), (bottom, lo, -1.0)):
+            cand = np.flatnonzero(valid & ~flat & (np.abs(ext - rail) <= tol))
+            if cand.size == 0:
+                continue
+            idx = cand[:, None] * group_samples + np.arange(group_samples)[None, :]
+            idx = np.minimum(idx, x.shape[0] - 1)
+            at_rail = (side * (x[idx] - rail) >= -tol).sum(axis=1)
+            clipped[cand[at_rail >= CLIP_MIN_SAMPLES]] = True
+    codes[flat] = REASON_CODES["flat"]
+    codes[_dilate(clipped, MARGIN_GROUPS)] = REASON_CODES["clipping"]
+    codes[_dilate(nan_group, MARGIN_GROUPS)] = REASON_CODES["gap"]
+    return codes, ptp
+
+
+def transients(codes: I8, ptp: F32, env: F32, group: int) -> I8:
+    """Add ``artefact`` to usable groups holding a huge short transient (electrode pop).
+
+    Parameters
+    ----------
+    codes : ndarray of int8
+        Reason code per group.
+    ptp : ndarray of float32
+        Raw peak-to-peak per group (µV).
+    env : ndarray of float32
+        Median-filtered envelope per block (µV); ``group`` blocks per group.
+    """
+    n = codes.shape[0]
+    nb = env.shape[0]
+    pad = n * group - nb
+    env_g = np.concatenate([env, np.zeros(max(pad, 0), np.float32)])[: n * group]
+    env_max = env_g.reshape(n, group).max(axis=1)
+    with np.errstate(invalid="ignore"):
+        hit = (
+            (codes == 0)
+            & (ptp[:n] > ARTEFACT_MIN_PTP_UV)
+            & (ptp[:n] > ARTEFACT_PTP_RATIO * np.maximum(env_max, 1e-3))
+        )
+    out = codes.copy()
+    grown = _dilate(hit, MARGIN_GROUPS) & (out == 0)
+    out[grown] = REASON_CODES["artefact"]
+    return out
+
+
+def high_noise(codes: I8, rest_groups: F32, max_resting_uv: float) -> I8:
+    """Add ``high_noise`` to usable groups whose resting level exceeds ``max_resting_uv`` (µV)."""
+    out = codes.copy()
+    out[(out == 0) & (rest_groups[: out.shape[0]] > max_resting_uv)] = REASON_CODES["high_noise"]
+    return out
+
+
+def exclusion_table(codes: I8, group_s: float, start: float, duration: float) -> pd.DataFrame:
+    """Merge runs of equal non-zero codes into a table ``onset``, ``duration``, ``reason``.
+
+    ``group_s`` is the length of one group in seconds, ``start`` the time of the first sample and
+    ``duration`` the channel's length (the last interval is cut there).
+    """
+    if not codes.any():
+        return empty_excluded()
+    change = np.flatnonzero(np.diff(codes.astype(np.int16), prepend=-1, append=-1))
+    run_start, run_end = change[:-1], change[1:]
+    run_code = codes[run_start]
+    keep = run_code != 0
+    run_start, run_end, run_code = run_start[keep], run_end[keep], run_code[keep]
+    onset = run_start * group_s
+    end = np.minimum(run_end * group_s, duration)
+    names = np.array(("", *EXCLUSION_REASONS), dtype=object)
+    return pd.DataFrame(
+        {
+            "onset": start + onset,
+            "duration": end - onset,
+            "reason": names[run_code],
+        }
+    )

@@ -1,0 +1,110 @@
+"""Adaptive resting EMG level, following slow drift and abrupt posture steps.
+
+The resting level is not a fixed number: electrode impedance drifts through the night and a change
+of posture shifts it in a step. The estimate works on the envelope (see
+:mod:`twitchscope.detect.filters`) grouped in ~1 s groups:
+
+1. the *quiet level* of each group is a low order statistic of its envelope values
+   (:data:`QUIET_QUANTILE`), so a movement filling part of a second does not raise it;
+2. a *look-back* and a *look-ahead* estimate take a low order statistic
+   (:data:`WINDOW_QUANTILE`) of the quiet levels over the previous and the next
+   :data:`WINDOW_S` seconds. A low quantile of a window ignores movements as long as they fill
+   less than ~3/4 of it (dense periodic movements fill at most about half);
+3. at each group the estimate closer to the group's own quiet level is taken. Where the level is
+   steady both agree; right after an upward posture step the look-back estimate is still the old,
+   low level while the look-ahead one is already the new level, and the group's own quiet level
+   picks the right one (and the reverse before a step). A plain centred running percentile would
+   lag a step by a third of its window and turn the step into false movements.
+
+Groups marked invalid (gaps, flat or clipped stretches) take no part in the estimate; where no
+valid group is near, the nearest estimate is carried over. Runs on ~28,800 values for an 8 h
+night, so its cost is negligible next to the filter.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+F32 = npt.NDArray[np.float32]
+
+#: Quantile of the envelope within a ~1 s group taken as that group's quiet level.
+QUIET_QUANTILE: Final[float] = 0.25
+#: Quantile of the quiet levels within the look-back / look-ahead window.
+WINDOW_QUANTILE: Final[float] = 0.25
+#: Length of the look-back and look-ahead windows in seconds.
+WINDOW_S: Final[float] = 30.0
+
+
+def _order_stat(a: npt.NDArray[np.float32], q: float) -> npt.NDArray[np.float32]:
+    """Order statistic at quantile ``q`` along the last axis (inf is allowed, NaN is not)."""
+    k = round(q * (a.shape[-1] - 1))
+    return np.partition(a, k, axis=-1)[..., k]
+
+
+def quiet_levels(env: F32, group: int) -> F32:
+    """Quiet level (µV) of each group of ``group`` envelope values; a partial last group counts."""
+    n = env.shape[0]
+    g_full = n // group
+    out = np.empty(g_full + (1 if n % group else 0), dtype=np.float32)
+    if g_full:
+        out[:g_full] = _order_stat(env[: g_full * group].reshape(g_full, group), QUIET_QUANTILE)
+    if n % group:
+        out[g_full] = _order_stat(env[g_full * group :], QUIET_QUANTILE)
+    return out
+
+
+def resting_level(
+    env: F32, group: int, group_s: float, invalid_groups: npt.NDArray[np.bool_]
+) -> F32:
+    """Resting EMG level (µV) of each envelope value.
+
+    Parameters
+    ----------
+    env : ndarray of float32
+        Envelope in µV (no NaN).
+    group : int
+        Envelope values per group (about one second).
+    group_s : float
+        Length of one group in seconds.
+    invalid_groups : ndarray of bool
+        Groups that must not inform the estimate (one per group, partial last group included).
+
+    Returns
+    -------
+    ndarray of float32
+        The resting level, same length as ``env``. Where the whole signal is invalid, the
+        quiet level itself is returned.
+    """
+    q = quiet_levels(env, group)
+    n_groups = q.shape[0]
+    qv = np.where(invalid_groups[:n_groups], np.float32(np.inf), q).astype(np.float32)
+    if not np.isfinite(qv).any():
+        return np.repeat(q, group)[: env.shape[0]]
+    w = max(2, round(WINDOW_S / group_s))
+    pad = np.full(w - 1, np.inf, dtype=np.float32)
+    padded = np.concatenate([pad, qv, pad])
+    windows = sliding_window_view(padded, w)  # row i covers padded[i : i + w]
+    stat = _order_stat(np.array(windows), WINDOW_QUANTILE)
+    back = stat[:n_groups]  # window ending at group g
+    ahead = stat[w - 1 : w - 1 + n_groups]  # window starting at group g
+    back = np.where(np.isfinite(back), back, ahead)
+    ahead = np.where(np.isfinite(ahead), ahead, back)
+    own = np.where(np.isfinite(qv), qv, np.minimum(back, ahead))
+    rest = np.where(np.abs(own - back) <= np.abs(own - ahead), back, ahead)
+    if not np.isfinite(rest).all():
+        rest = _fill_nearest(rest)
+    return np.repeat(rest.astype(np.float32), group)[: env.shape[0]]
+
+
+def _fill_nearest(v: F32) -> F32:
+    """Replace non-finite values by the previous finite one (the first finite one at the start)."""
+    ok = np.isfinite(v)
+    idx = np.where(ok, np.arange(v.shape[0]), 0)
+    np.maximum.accumulate(idx, out=idx)
+    first = int(np.argmax(ok))
+    idx[: first + 1] = np.where(ok[: first + 1], idx[: first + 1], first)
+    return v[idx]

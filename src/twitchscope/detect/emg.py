@@ -1,0 +1,377 @@
+"""Leg-movement (LM) detection in tibialis anterior EMG, per leg, to WASM 2016 / AASM rules.
+
+Pipeline (each step vectorised; nothing loops over samples or blocks):
+
+1. checks: sampling rate >= ``rules.min_sampling_rate_hz``, not flat, not empty;
+2. exclusions from the raw samples (:mod:`twitchscope.detect.artefacts`);
+3. band-pass (+ mains notch when a mains peak is present) at the native rate
+   (:mod:`twitchscope.detect.filters`);
+4. envelope: rectified mean over ~50 ms blocks scaled to *sine-equivalent amplitude*
+   (:data:`ENVELOPE_SCALE`), blanked around R peaks when an ECG is given
+   (:mod:`twitchscope.detect.ecg`), then a running median of 5 blocks;
+5. adaptive resting level (:mod:`twitchscope.detect.baseline`) and ``high_noise`` exclusion;
+6. hysteresis: an LM starts at the first block above rest + ``onset_threshold_uv`` and ends at
+   the start of the first run of >= ``offset_min_duration_s`` below rest +
+   ``offset_threshold_uv``; runs are found with ``np.diff`` on boolean masks;
+7. LMs touching an excluded stretch are dropped; same-leg LMs less than ``merge_gap_s`` apart are
+   joined; LMs shorter than ``min_lm_duration_s`` are dropped; with ``morphology_rule`` an LM must
+   hold a ``morphology_window_s`` stretch whose median block envelope exceeds rest +
+   ``morphology_threshold_uv`` (rejects spike trains);
+8. features per LM: peak and integral of the envelope above rest, resting level at onset.
+
+Amplitude measure: the thresholds of the standards are "µV above the resting EMG", read by eye
+on the raw trace as the amplitude of the deflection. We express the envelope as the amplitude of
+the sinusoid with the same rectified mean (pi/2 x mean |x|), which for Gaussian-like EMG is
+1.25 x its RMS, and apply the 8 µV / 2 µV thresholds to it. With RMS itself, bursts of 10 µV RMS
+(clearly visible, ~±25 µV on the trace) would sit at the threshold. Calibrated on the simulated
+nights (see ``benchmarks/bench_detect.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from twitchscope.detect import artefacts as art
+from twitchscope.detect.baseline import resting_level
+from twitchscope.detect.ecg import blank_envelope, r_peak_times
+from twitchscope.detect.filters import block_length, block_mean_abs, emg_sos, filter_emg, median5
+from twitchscope.detect.result import LegDetection, empty_movements
+from twitchscope.errors import ChannelError, ValidationError
+from twitchscope.score.rules import WASM2016, RuleSet
+from twitchscope.signal import Signal
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+
+#: Envelope scale: sine-equivalent amplitude from the rectified mean (pi / 2).
+ENVELOPE_SCALE: Final[float] = math.pi / 2
+#: Share of excluded time above which a warning is given.
+MOSTLY_EXCLUDED_SHARE: Final[float] = 0.5
+#: Median resting envelope (µV) outside this range suggests a wrong unit.
+PLAUSIBLE_REST_UV: Final[tuple[float, float]] = (0.01, 500.0)
+#: Blocks averaged before taking a movement's peak amplitude.
+AMPLITUDE_SMOOTH_BLOCKS: Final[int] = 5
+#: Shortest channel accepted, in seconds.
+MIN_DURATION_S: Final[float] = 2.0
+
+
+def _runs(mask: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    """Start and end (exclusive) indices of the True runs of ``mask``."""
+    d = np.diff(mask.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(d == 1).astype(np.int64), np.flatnonzero(d == -1).astype(np.int64)
+
+
+def hysteresis(
+    env: F32,
+    rest: F32,
+    excluded: npt.NDArray[np.bool_],
+    onset_uv: float,
+    offset_uv: float,
+    offset_blocks: int,
+) -> tuple[I64, I64]:
+    """Onset and offset block indices of movements by the onset/offset rule.
+
+    A movement starts at the first block where ``env > rest + onset_uv`` after the end of a quiet
+    run and ends at the start of the next quiet run: at least ``offset_blocks`` consecutive
+    blocks with ``env < rest + offset_uv`` (excluded blocks count as quiet, and never start a
+    movement). A movement still active at the end ends there.
+
+    Returns
+    -------
+    (on, off)
+        Block indices, ``off`` exclusive, sorted.
+    """
+    n = env.shape[0]
+    above = env - rest
+    quiet = (above < offset_uv) | excluded
+    qs, qe = _runs(quiet)
+    long = (qe - qs) >= offset_blocks
+    qs, qe = qs[long], qe[long]
+    seg_start = np.concatenate([[0], qe]).astype(np.int64)
+    seg_end = np.concatenate([qs, [n]]).astype(np.int64)
+    ok = seg_end > seg_start
+    seg_start, seg_end = seg_start[ok], seg_end[ok]
+    on_idx = np.flatnonzero((above > onset_uv) & ~excluded)
+    if on_idx.size == 0 or seg_start.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    pos = np.searchsorted(on_idx, seg_start)
+    has = pos < on_idx.size
+    first_on = np.where(has, on_idx[np.minimum(pos, on_idx.size - 1)], n)
+    valid = has & (first_on < seg_end)
+    return first_on[valid].astype(np.int64), seg_end[valid]
+
+
+def merge_close(on: I64, off: I64, gap_blocks: float) -> tuple[I64, I64]:
+    """Join movements whose gap (next onset minus offset, in blocks) is below ``gap_blocks``."""
+    if on.size < 2:
+        return on, off
+    new_group = np.concatenate([[True], (on[1:] - off[:-1]) >= gap_blocks])
+    starts = np.flatnonzero(new_group)
+    ends = np.concatenate([starts[1:], [on.size]]) - 1
+    return on[starts], off[ends]
+
+
+def morphology_ok(
+    fine: F32, rest: F32, on: I64, off: I64, window_blocks: int, threshold_uv: float
+) -> npt.NDArray[np.bool_]:
+    """WASM morphology rule: does each movement hold a window whose median exceeds the threshold?
+
+    The median of ``window_blocks`` block-envelope values exceeds rest + ``threshold_uv`` when
+    more than half of them do; checked for every window inside ``[on, off)`` with cumulative sums.
+    """
+    n = fine.shape[0]
+    if on.size == 0:
+        return np.zeros(0, dtype=bool)
+    high = ((fine - rest) > threshold_uv).astype(np.int32)
+    c = np.concatenate([[0], np.cumsum(high)])
+    w = window_blocks
+    if n < w:
+        return np.zeros(on.size, dtype=bool)
+    good = 2 * (c[w:] - c[:-w]) > w  # window starting at i, for i in 0..n-w
+    cg = np.concatenate([[0], np.cumsum(good)])
+    last_start = np.minimum(off - w, n - w)  # last window start inside the movement
+    lo = on
+    hi = last_start + 1
+    fits = hi > lo
+    counts = np.where(fits, cg[np.clip(hi, 0, n - w + 1)] - cg[np.clip(lo, 0, n - w + 1)], 0)
+    return fits & (counts > 0)
+
+
+def _features(
+    fine: F32, rest: F32, on: I64, off: I64, block_s: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Peak (µV) and integral (µV·s) of the envelope above rest, and the rest at onset.
+
+    The peak is taken on the block envelope averaged over :data:`AMPLITUDE_SMOOTH_BLOCKS`
+    blocks (~0.25 s): the maximum of a noisy envelope overstates the burst's amplitude by
+    roughly twice the envelope's own fluctuation, averaging first keeps that bias small.
+    """
+    if on.size == 0:
+        e = np.empty(0)
+        return e, e, e
+    above = (fine - rest).astype(np.float64)
+    k = AMPLITUDE_SMOOTH_BLOCKS
+    c = np.concatenate([[0.0], np.cumsum(above)])
+    n = above.size
+    lo = np.clip(np.arange(n) - k // 2, 0, n)
+    hi = np.clip(np.arange(n) + k - k // 2, 0, n)
+    smooth = np.concatenate([(c[hi] - c[lo]) / (hi - lo), [0.0]])
+    idx = np.empty(2 * on.size, dtype=np.int64)
+    idx[0::2], idx[1::2] = on, off
+    peak = np.maximum.reduceat(smooth, idx)[0::2]
+    clipped = np.concatenate([np.maximum(above, 0.0), [0.0]])
+    area = np.add.reduceat(clipped, idx)[0::2] * block_s
+    return peak, area, rest[on].astype(np.float64)
+
+
+def detect_leg_movements(
+    signal: Signal,
+    leg: Literal["left", "right"],
+    *,
+    rules: RuleSet = WASM2016,
+    ecg: Signal | None = None,
+    r_times: npt.NDArray[np.float64] | None = None,
+) -> LegDetection:
+    """Detect leg movements on one leg's tibialis anterior EMG.
+
+    Parameters
+    ----------
+    signal : Signal
+        The leg EMG in µV at its native rate (NaN for gaps).
+    leg : {"left", "right"}
+        Which leg the channel records.
+    rules : RuleSet
+        Detection thresholds and windows (``WASM2016`` by default).
+    ecg : Signal, optional
+        ECG channel; when given, the leg envelope is blanked around its R peaks.
+    r_times : ndarray, optional
+        R-peak times (s) already found (used instead of ``ecg``; lets two legs share one pass).
+
+    Returns
+    -------
+    LegDetection
+        Movements (onset and duration in s, amplitude in µV, area in µV·s), exclusions, resting
+        level statistics and warnings.
+
+    Raises
+    ------
+    ValidationError
+        ``leg`` is not ``"left"`` or ``"right"``.
+    ChannelError
+        The channel is sampled below ``rules.min_sampling_rate_hz``, shorter than 2 s, holds no
+        samples, or is flat.
+    """
+    if leg not in ("left", "right"):
+        raise ValidationError("leg", f"must be 'left' or 'right', got {leg!r}")
+    src, label, fs = signal.source or "signal", signal.label, float(signal.fs)
+    if fs < rules.min_sampling_rate_hz:
+        raise ChannelError(
+            src,
+            label,
+            f"sampled at {fs:g} Hz, below the {rules.min_sampling_rate_hz:g} Hz needed to detect "
+            "leg movements in EMG",
+        )
+    x = np.asarray(signal.data, dtype=np.float32)
+    duration = x.shape[0] / fs
+    if duration < MIN_DURATION_S:
+        raise ChannelError(src, label, f"only {duration:.2f} s long; need at least 2 s")
+    block = block_length(fs)
+    block_s = block / fs
+    group = max(1, round(1.0 / block_s))
+    group_s = group * block_s
+
+    total = float(np.sum(x, dtype=np.float64))
+    has_nan = not math.isfinite(total)
+    if has_nan:
+        x = np.where(np.isfinite(x), x, np.float32(np.nan)).astype(np.float32)
+    codes, ptp = art.raw_exclusions(x, block * group, has_nan)
+    valid_groups = np.isfinite(ptp)
+    if not valid_groups.any():
+        raise ChannelError(src, label, "holds no recorded samples (all gaps)")
+    if (codes[valid_groups] == art.REASON_CODES["flat"]).all():
+        raise ChannelError(
+            src,
+            label,
+            f"is flat (peak-to-peak at most {float(np.nanmax(ptp)):.3g} µV in every second): "
+            "electrode off, or not a recorded channel",
+        )
+    if has_nan:
+        x = np.nan_to_num(x, nan=0.0)
+
+    sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
+    y = filter_emg(x, fs, sos)
+    fine = block_mean_abs(y, block)
+    del y
+    fine *= np.float32(ENVELOPE_SCALE)
+    if r_times is None and ecg is not None:
+        r_times = r_peak_times(ecg)
+    if r_times is not None and r_times.size:
+        fine = blank_envelope(fine, block_s, signal.start, r_times)
+    env = median5(fine)
+    nb = env.shape[0]
+    codes = codes[: -(-nb // group)]
+
+    rest = resting_level(env, group, group_s, codes != 0)
+    rest_groups = rest[::group]
+    codes = art.high_noise(codes, rest_groups, rules.max_resting_level_uv)
+    codes = art.transients(codes, ptp, env, group)
+    excluded = np.repeat(codes != 0, group)[:nb]
+
+    on, off = hysteresis(
+        env,
+        rest,
+        excluded,
+        rules.onset_threshold_uv,
+        rules.offset_threshold_uv,
+        math.ceil(rules.offset_min_duration_s / block_s - 1e-9),
+    )
+    if on.size:
+        # drop movements touching an excluded stretch (blocks just before/after included)
+        ex_c = np.concatenate([[0], np.cumsum(excluded)])
+        lo = np.maximum(on - 1, 0)
+        hi = np.minimum(off + 1, nb)
+        clean = (ex_c[hi] - ex_c[lo]) == 0
+        on, off = on[clean], off[clean]
+    on, off = merge_close(on, off, rules.merge_gap_s / block_s - 1e-9)
+    long_enough = (off - on) * block_s >= rules.min_lm_duration_s - 1e-9
+    on, off = on[long_enough], off[long_enough]
+    if rules.morphology_rule and on.size:
+        ok = morphology_ok(
+            fine,
+            rest,
+            on,
+            off,
+            math.ceil(rules.morphology_window_s / block_s - 1e-9),
+            rules.morphology_threshold_uv,
+        )
+        on, off = on[ok], off[ok]
+    peak, area, rest_on = _features(fine, rest, on, off, block_s)
+
+    if on.size:
+        movements = pd.DataFrame(
+            {
+                "leg": np.full(on.size, leg, dtype=object),
+                "onset": signal.start + on * block_s,
+                "duration": (off - on) * block_s,
+                "amplitude_uv": peak,
+                "area_uv_s": area,
+                "resting_uv": rest_on,
+            }
+        )
+    else:
+        movements = empty_movements()
+
+    excluded_s = float(min(np.count_nonzero(excluded) * block_s, duration))
+    table = art.exclusion_table(codes, group_s, signal.start, duration)
+    scored_rest = rest[~excluded]
+    rest_med = float(np.median(scored_rest)) if scored_rest.size else float("nan")
+    rest_p95 = float(np.percentile(scored_rest, 95)) if scored_rest.size else float("nan")
+    warnings = _warnings(label, src, excluded_s, duration, table, env, excluded)
+    return LegDetection(
+        leg=leg,
+        channel=label,
+        fs=fs,
+        duration=duration,
+        movements=movements,
+        excluded=table,
+        excluded_s=excluded_s,
+        resting_uv_median=rest_med,
+        resting_uv_p95=rest_p95,
+        warnings=warnings,
+    )
+
+
+def _warnings(
+    label: str,
+    src: str,
+    excluded_s: float,
+    duration: float,
+    table: pd.DataFrame,
+    env: F32,
+    excluded: npt.NDArray[np.bool_],
+) -> list[str]:
+    """Human-readable warnings about the channel, each naming it."""
+    out: list[str] = []
+    where = f"{src}: channel {label!r}" if src != "signal" else f"channel {label!r}"
+    if duration > 0 and excluded_s / duration > MOSTLY_EXCLUDED_SHARE:
+        by_reason = table.groupby("reason")["duration"].sum().sort_values(ascending=False)
+        reasons = ", ".join(f"{r} {s / 60:.1f} min" for r, s in by_reason.items())
+        out.append(
+            f"{where}: {100 * excluded_s / duration:.0f} % of the recording could not be scored "
+            f"({reasons}); leg-movement counts from it are unreliable"
+        )
+    level = float(np.median(env[~excluded])) if (~excluded).any() else float(np.median(env))
+    lo, hi = PLAUSIBLE_REST_UV
+    if level < lo or level > hi:
+        out.append(
+            f"{where}: median EMG amplitude {level:.3g} µV is implausible for leg EMG "
+            f"(expected {lo:g}-{hi:g} µV); the channel is probably in the wrong unit "
+            f"(file states {label!r} in its header unit) or not a leg EMG"
+        )
+    return out
+
+
+def detect_legs(
+    left: Signal,
+    right: Signal,
+    *,
+    rules: RuleSet = WASM2016,
+    ecg: Signal | None = None,
+) -> tuple[LegDetection, LegDetection]:
+    """Detect leg movements on both legs (R peaks of ``ecg`` found once for both).
+
+    Returns
+    -------
+    (left, right)
+        One :class:`LegDetection` per leg. Raises like :func:`detect_leg_movements`.
+    """
+    r_times = r_peak_times(ecg) if ecg is not None else None
+    return (
+        detect_leg_movements(left, "left", rules=rules, r_times=r_times),
+        detect_leg_movements(right, "right", rules=rules, r_times=r_times),
+    )
