@@ -206,3 +206,16 @@ def test_not_an_edf_file(tmp_path: Path) -> None:
     path.write_bytes(b"0       this is not really an EDF header")
     with pytest.raises(TwitchscopeError, match=r"broken\.edf"):
         read_annotations(path)
+
+
+def test_unscored_tail_past_the_recording_is_dropped_with_a_note() -> None:
+    """Sleep-EDF hypnograms end with a long 'Sleep stage ?' running past the recording."""
+    ann = annotations_from_descriptions(
+        [0.0, 60.0],
+        [60.0, 600.0],
+        ["Sleep stage W", "Sleep stage ?"],
+        source="night.edf",
+        recording_duration=120.0,
+    )
+    assert ann.require_hypnogram().stages == ("W", "W", "UNS", "UNS")
+    assert any("unscored epoch(s) after the end" in w for w in ann.warnings)

@@ -83,25 +83,38 @@ def read_csv_hypnogram(
     if time_col is None:
         onsets = np.arange(len(stages)) * epoch_length
     else:
-        values = np.array(
-            [parse_float(source, r[time_col], time_kind, n, allow_missing=False) for r, n in
-             zip(rows, lines, strict=True)]
-        )  # fmt: skip
+        values = _column(source, rows, lines, time_col, time_kind, allow_missing=False)
         if time_kind == "epoch" and not has_header:
             time_kind = _guess_time_kind(source, values, epoch_length)
         onsets = _onsets(source, values, time_kind, epoch_length, lines)
     durations = np.full(len(stages), epoch_length)
     if dur_col is not None:
-        durations = np.array(
-            [parse_float(source, r[dur_col], "duration", n, allow_missing=True) for r, n in
-             zip(rows, lines, strict=True)]
-        )  # fmt: skip
+        durations = _column(source, rows, lines, dur_col, "duration", allow_missing=True)
     for onset, duration, stage, text in zip(onsets, durations, stages, texts, strict=True):
         collector.add_stage(float(onset), float(duration), stage, text)
     n_missing = sum(t.lower() in MISSING for t in texts)
     if n_missing:
         collector.note(f"{source}: {n_missing} epoch(s) without a stage counted as UNS")
     return collector.finish(recording_duration)
+
+
+def _column(
+    source: str,
+    rows: list[list[str]],
+    lines: list[int],
+    col: int,
+    what: str,
+    *,
+    allow_missing: bool,
+) -> np.ndarray:
+    """One column of numbers (seconds or epoch numbers)."""
+    return np.array(
+        [
+            parse_float(source, row[col], what, line, allow_missing=allow_missing)
+            for row, line in zip(rows, lines, strict=True)
+        ],
+        dtype=float,
+    )
 
 
 def _layout(table: TextTable, header: list[str] | None) -> tuple[int, int | None, str, int | None]:
