@@ -37,10 +37,14 @@ INK: Final[str] = "#1d2433"
 MUTED: Final[str] = "#5b6577"
 
 
-def _new_figure(width: float, height: float) -> Figure:
+def _new_figure(
+    width: float, height: float, left: float = 0.07, bottom: float = 0.2, top: float = 0.9
+) -> Figure:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    # Fixed margins: a layout engine measures every tick label and triples the drawing time.
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=left, right=0.98, top=top, bottom=bottom, hspace=0.12, wspace=0.2)
     return fig
 
 
@@ -95,7 +99,7 @@ def night_overview(result: ScoreResult) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    fig = _new_figure(10.5, 3.6)
+    fig = _new_figure(10.5, 3.8, left=0.06, bottom=0.2, top=0.92)
     gs = fig.add_gridspec(2, 1, height_ratios=[1.3, 1.0])
     ax_h = fig.add_subplot(gs[0])
     ax_m = fig.add_subplot(gs[1], sharex=ax_h)
@@ -200,7 +204,7 @@ def imi_histogram(result: ScoreResult) -> Figure:
 
     The PLM interval window of the rules (e.g. 10-90 s) is shaded.
     """
-    fig = _new_figure(5.2, 3.0)
+    fig = _new_figure(5.2, 3.0, left=0.13, bottom=0.17)
     ax = fig.add_subplot(1, 1, 1)
     hist = _histogram_from_indices(result.indices.get("imi_histogram"))
     if hist is None:
@@ -213,6 +217,11 @@ def imi_histogram(result: ScoreResult) -> Figure:
     left = np.where(pos, edges[:-1], edges[1:] / 2)
     ax.bar(left, counts, width=edges[1:] - left, align="edge", color="#4f81bd", edgecolor="white")
     ax.set_xscale("log")
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
+
+    ax.xaxis.set_major_locator(FixedLocator([1, 10, 100, 1000]))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
     r = result.rules
     ax.axvspan(r.interval_min_s, r.interval_max_s, color=_PLM_COLOUR, alpha=0.08, lw=0)
     ax.text(
@@ -243,7 +252,7 @@ def _hour_counts(value: Any) -> tuple[list[str], list[float]]:
 
 def hourly_counts(result: ScoreResult) -> Figure:
     """Periodic movements (PLMs, sleep and wake) per hour of the night and per clock hour."""
-    fig = _new_figure(10.5, 2.8)
+    fig = _new_figure(10.5, 2.8, left=0.06, bottom=0.18)
     for i, (key, title, xlabel) in enumerate(
         (
             ("count_by_night_hour", "By hour of the night", "hour since recording start"),
@@ -252,6 +261,11 @@ def hourly_counts(result: ScoreResult) -> Figure:
     ):
         ax = fig.add_subplot(1, 2, i + 1)
         labels, counts = _hour_counts(result.indices.get(key))
+        if key == "count_by_clock_hour" and len(counts) == 24:
+            # noon to noon, so that one night is one block
+            order = [*range(12, 24), *range(12)]
+            labels = [f"{h:02d}" for h in order]
+            counts = [counts[h] for h in order]
         if labels:
             ax.bar(range(len(labels)), counts, color="#4f81bd" if i == 0 else "#7b3fb5")
             step = max(1, len(labels) // 12)
