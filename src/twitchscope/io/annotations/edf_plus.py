@@ -126,37 +126,12 @@ def read_edf_annotations(
 
 def _raw_annotations(path: str | Path) -> pd.DataFrame:
     """``onset, duration, description`` of every annotation, via the recording reader."""
+    from twitchscope.io.recording import open_recording
+
     try:
-        from twitchscope.io.recording import open_recording
-    except ImportError:  # the recording reader is not there yet: read with edfio directly
-        return _edfio_annotations(path)
-    try:
-        recording = open_recording(path)
-        try:
-            frame = recording.raw_annotations()
-        finally:
-            close = getattr(recording, "close", None)
-            if callable(close):
-                close()
+        with open_recording(path) as recording:
+            return pd.DataFrame(recording.raw_annotations())
     except TwitchscopeError:
         raise
     except (OSError, ValueError) as exc:
         raise InputFileError(path, f"cannot be read as EDF+ ({exc})") from exc
-    return pd.DataFrame(frame)
-
-
-def _edfio_annotations(path: str | Path) -> pd.DataFrame:
-    import edfio
-
-    try:
-        edf = edfio.read_edf(path, lazy_load_data=True)
-        annotations = list(edf.annotations)
-    except (OSError, ValueError, IndexError, UnicodeError) as exc:
-        raise InputFileError(path, f"cannot be read as EDF+ ({exc})") from exc
-    return pd.DataFrame(
-        {
-            "onset": [a.onset for a in annotations],
-            "duration": [math.nan if a.duration is None else a.duration for a in annotations],
-            "description": [a.text for a in annotations],
-        }
-    )
