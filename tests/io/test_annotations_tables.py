@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from annotation_files import write_bids, write_csv_hypnogram, write_movements
 
 from twitchscope.errors import InputFileError, ValidationError
+from twitchscope.events import make_events
 from twitchscope.io.annotations import (
     parse_codes,
     read_annotations,
@@ -221,3 +223,55 @@ def test_binary_table_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"stage\nW\x00\x01\n")
     with pytest.raises(InputFileError, match=r"x\.csv: is a binary file"):
         read_annotations(path)
+
+
+def test_event_table_round_trip(tmp_path: Path) -> None:
+    """twitchscope's own event tables (e.g. the simulator's truth_events.csv) read back equal."""
+    events = make_events(
+        [10.0, 50.5, 20.25],
+        [12.0, 0.0, 1.5],
+        ["obstructive_apnea", "arousal", "limb_movement"],
+        ["", "", "right"],
+        ["Obstructive Apnea", "Arousal", "LM right"],
+    )
+    path = tmp_path / "truth_events.csv"
+    events.to_csv(path, index=False)
+    ann = read_annotations(path, recording_duration=100.0)
+    assert ann.format == "csv-events"
+    assert ann.hypnogram is None
+    pd.testing.assert_frame_equal(ann.events, events)
+    assert read_reference_movements(path).values.tolist() == [["right", 20.25, 1.5]]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("onset,duration,kind,label\n1,2,sneeze,x\n", r"line 2: kind 'sneeze' is not one of"),
+        ("onset,duration,kind,leg,label\n1,2,arousal,up,x\n", r"line 2: leg 'up'"),
+        ("onset,kind,label\n1,arousal,x\n", r"lacks column\(s\) duration"),
+    ],
+)
+def test_event_table_bad(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(InputFileError, match=rf"bad\.csv: .*{problem}"):
+        read_annotations(path)
+
+
+def test_simulator_style_truth_tables(tmp_path: Path) -> None:
+    """Hypnogram as onset,duration,stage and movements with extra columns (kind, series...)."""
+    hyp = tmp_path / "night.truth_hypnogram.csv"
+    hyp.write_text("onset,duration,stage\n0.0,30.0,W\n30.0,30.0,N1\n60.0,30.0,R\n")
+    assert read_hypnogram(hyp, recording_duration=90.0).stages == ("W", "N1", "R")
+    moves = tmp_path / "night.truth_movements.csv"
+    moves.write_text(
+        "leg,onset,duration,amplitude_uv,kind,fragmented,series,arousal\n"
+        "left,59.7426,1.4366,34.1556,wake,False,-1,False\n"
+        "right,60.3217,1.2566,34.9754,plm,True,3,True\n"
+    )
+    ann = read_annotations(moves)
+    assert ann.format == "csv-movements"
+    assert ann.leg_movements().values.tolist() == [
+        ["left", 59.7426, 1.4366],
+        ["right", 60.3217, 1.2566],
+    ]

@@ -37,6 +37,10 @@ def _reader(fmt: str) -> Reader:
         from twitchscope.io.annotations.csv_hypnogram import read_csv_hypnogram
 
         return read_csv_hypnogram
+    if fmt == "csv-events":
+        from twitchscope.io.annotations.event_table import read_event_table
+
+        return read_event_table
     from twitchscope.io.annotations.reference_movements import read_movement_table
 
     return read_movement_table
@@ -56,7 +60,8 @@ def read_annotations(
     ----------
     path : path-like
         EDF+/BDF+ file, NSRR XML, Compumedics Profusion XML, BIDS ``events.tsv``, CSV/TSV
-        hypnogram, or a reference leg-movement table (``leg,onset,duration``).
+        hypnogram, a reference leg-movement table (``leg,onset,duration``) or a twitchscope
+        event table (``onset,duration,kind,leg,label``).
     recording_duration : float, optional
         Length in seconds of the recording the annotations belong to; when given, events more
         than one epoch past its end and a hypnogram longer than it are errors.
@@ -64,7 +69,7 @@ def read_annotations(
         Scoring epoch length in seconds (XML files give their own ``<EpochLength>``).
     format : str, optional
         One of ``"edf+", "nsrr-xml", "profusion-xml", "bids-tsv", "csv-hypnogram",
-        "csv-movements"``; recognised from the content and extension when not given.
+        "csv-movements", "csv-events"``; recognised from the content and extension when not given.
     codes : mapping of int to str, optional
         Integer stage codes of a CSV hypnogram (or BIDS value column) to stage strings, e.g.
         ``{0: "W", 1: "N1", 2: "N2", 3: "N3", 5: "R"}``. Integer stages without it are an

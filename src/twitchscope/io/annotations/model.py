@@ -18,6 +18,7 @@ FORMATS: Final[tuple[str, ...]] = (
     "bids-tsv",
     "csv-hypnogram",
     "csv-movements",
+    "csv-events",
 )
 
 #: Columns of a reference leg-movement table.

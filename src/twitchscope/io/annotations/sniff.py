@@ -37,8 +37,9 @@ def sniff_format(path: str | Path) -> str:
 
     EDF/BDF files are recognised by their version field, XML files by their root element
     (``PSGAnnotation``: NSRR, ``CMPStudyConfig``: Profusion), text tables by their header
-    (``onset`` plus ``trial_type``/``value``/``description``: BIDS events; ``leg`` and
-    ``onset``: reference movements; anything else: a CSV hypnogram).
+    (``onset`` plus ``trial_type``/``value``/``description``: BIDS events; ``onset``, ``kind``
+    and ``label``: a twitchscope event table; ``leg`` and ``onset``: reference movements;
+    anything else: a CSV hypnogram).
 
     Raises
     ------
@@ -56,6 +57,8 @@ def sniff_format(path: str | Path) -> str:
     fields = {f.strip().strip('"').strip().lower() for f in _split_any(header)}
     if "onset" in fields and fields & set(_BIDS_LABEL_COLUMNS):
         return "bids-tsv"
+    if {"onset", "kind"} <= fields and ("label" in fields or "leg" not in fields):
+        return "csv-events"
     if {"leg", "onset"} <= fields:
         return "csv-movements"
     return "csv-hypnogram"
