@@ -1,0 +1,209 @@
+"""twitchscope.score on a short simulated night written to EDF+ and read back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from twitchscope.api import score
+from twitchscope.errors import ChannelError, TwitchscopeError
+from twitchscope.hypnogram import Hypnogram
+from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS
+from twitchscope.results import ScoreResult
+from twitchscope.score import score_leg_movements
+from twitchscope.score.rules import get_rules
+from twitchscope.simulate import SimulatedNight, simulate_night
+
+COMPARED = (
+    "plms_index",
+    "plmw_index",
+    "lm_index",
+    "plms_count",
+    "periodicity_index",
+    "plms_index_nonrespiratory",
+    "plms_arousal_index",
+    "plms_index_by_stage",
+    "plms_index_by_leg",
+    "total_sleep_time_h",
+)
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory) -> tuple[SimulatedNight, Path]:
+    """A 40-minute RLS night (periodic movements, apnoea-free), written as EDF+."""
+    sim = simulate_night("rls", seed=3, duration_h=2 / 3)
+    path = tmp_path_factory.mktemp("night") / "night.edf"
+    sim.write(path)
+    return sim, path
+
+
+@pytest.fixture(scope="module")
+def result(night: tuple[SimulatedNight, Path]) -> ScoreResult:
+    return score(night[1])
+
+
+def truth_indices(sim: SimulatedNight, rules: str = "wasm2016") -> dict[str, object]:
+    """The scorer on the simulator's true movements, stages and events."""
+    scoring = score_leg_movements(
+        sim.movements[["leg", "onset", "duration"]],
+        recording_duration=sim.duration,
+        rules=get_rules(rules),
+        hypnogram=sim.hypnogram,
+        events=sim.events,
+        recording_start=sim.start,
+    )
+    return scoring.indices.to_dict()
+
+
+def test_score_detects_and_scores_a_night(
+    night: tuple[SimulatedNight, Path], result: ScoreResult
+) -> None:
+    sim, path = night
+    assert result.channels == {"left": "Leg L", "right": "Leg R"}
+    assert result.mode == "detect" and len(result.detections) == 2
+    # stages and events come from the file's own EDF+ annotations
+    assert result.hypnogram is not None
+    assert result.hypnogram.stages == sim.hypnogram.stages
+    assert "(annotations)" in result.hypnogram_source
+    assert result.recording_duration == pytest.approx(sim.duration)
+    mv = result.movements
+    assert {"leg", "onset", "duration", "amplitude_uv", "stage"} <= set(mv.columns)
+    assert set(mv["stage"]) <= {"W", "N1", "N2", "N3", "R", "UNS"}
+    # detection is close to the truth on a clean simulated night
+    truth = truth_indices(sim)
+    n_true = len(sim.movements)
+    assert abs(len(mv) - n_true) <= max(3, 0.1 * n_true)
+    assert result.indices["plms_index"] == pytest.approx(truth["plms_index"], rel=0.25, abs=3)
+    assert result.indices["total_sleep_time_h"] == truth["total_sleep_time_h"]
+    assert (mv["amplitude_uv"] > 0).all()
+
+
+def test_outputs_and_summary(result: ScoreResult, tmp_path: Path) -> None:
+    out = result.to_dir(tmp_path / "out")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "leg_movements.csv",
+        "report.html",
+        "scored_movements.csv",
+        "summary.json",
+    ]
+    lm = pd.read_csv(out / "leg_movements.csv")
+    assert len(lm) == len(result.movements)
+    assert list(lm.columns[:5]) == ["leg", "onset", "duration", "amplitude_uv", "stage"]
+    sc = pd.read_csv(out / "scored_movements.csv")
+    assert list(sc.columns[: len(SCORED_COLUMNS)]) == list(SCORED_COLUMNS)
+    assert len(sc) == len(result.scored)
+    assert int(sc["periodic"].sum()) == result.indices["plms_count"] + (
+        result.indices["plmw_count"] or 0
+    )
+    s = json.loads((out / "summary.json").read_text())
+    for key in SUMMARY_KEYS:
+        assert key in s
+    assert s["plms_index"] == pytest.approx(result.indices["plms_index"])
+    assert s["channels"] == {"left": "Leg L", "right": "Leg R"}
+    assert set(s["excluded_s"]) == {"left", "right"}
+    assert s["source"].endswith("night.edf")
+    assert s["rules"]["options"]["interval_min_s"] == 10.0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and "PLMS index" in html
+    summary = result.summary().set_index("index")
+    assert summary.loc["plms_index", "value"] == pytest.approx(s["plms_index"])
+
+
+def test_movements_mode_csv_reproduces_truth_exactly(
+    night: tuple[SimulatedNight, Path], tmp_path: Path
+) -> None:
+    sim, path = night
+    truth = truth_indices(sim)
+    csv = path.with_name("night.truth_movements.csv")
+    assert csv.is_file()
+    res = score(path, movements=csv)
+    assert res.mode == "reference" and res.detections == ()
+    assert res.movements_source == str(csv)
+    for key in COMPARED:
+        assert res.indices[key] == pytest.approx(truth[key]), key
+    # also from a DataFrame, and the AASM preset
+    res2 = score(path, movements=sim.movements, rules="aasm")
+    aasm = truth_indices(sim, "aasm")
+    for key in COMPARED:
+        assert res2.indices[key] == pytest.approx(aasm[key]), key
+
+
+def _nsrr(movements: pd.DataFrame) -> str:
+    side = {"left": "Limb movement - left|Limb Movement (Left)", "right": "Limb movement - right|"
+            "Limb Movement (Right)"}  # fmt: skip
+    rows = "".join(
+        "<ScoredEvent><EventType>Limb Movement|Limb Movement</EventType>"
+        f"<EventConcept>{side[r.leg]}</EventConcept>"
+        f"<Start>{r.onset!r}</Start><Duration>{r.duration!r}</Duration></ScoredEvent>\n"
+        for r in movements.itertuples()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<PSGAnnotation><EpochLength>30</EpochLength>'
+        f"<ScoredEvents>\n{rows}</ScoredEvents></PSGAnnotation>\n"
+    )
+
+
+def test_movements_mode_nsrr_xml_and_edf_annotations(
+    night: tuple[SimulatedNight, Path], tmp_path: Path
+) -> None:
+    from edfio import Edf, EdfAnnotation, EdfSignal
+
+    sim, path = night
+    truth = truth_indices(sim)
+    xml = tmp_path / "scored.xml"
+    xml.write_text(_nsrr(sim.movements), encoding="utf-8")
+    res = score(path, movements=xml)
+    for key in COMPARED:
+        assert res.indices[key] == pytest.approx(truth[key]), key
+
+    edf = tmp_path / "scored.edf"
+    text = {"left": "Limb Movement (Left)", "right": "Limb Movement (Right)"}
+    Edf(
+        [EdfSignal(np.zeros(int(sim.duration)), sampling_frequency=1.0, label="Pos")],
+        annotations=[
+            EdfAnnotation(float(r.onset), float(r.duration), text[r.leg])
+            for r in sim.movements.itertuples()
+        ],
+    ).write(edf)
+    res_edf = score(path, movements=edf)
+    for key in COMPARED:
+        assert res_edf.indices[key] == pytest.approx(truth[key]), key
+
+
+def test_explicit_hypnogram_and_events(night: tuple[SimulatedNight, Path]) -> None:
+    sim, path = night
+    short = Hypnogram.from_epochs(sim.hypnogram.stages[:40], source="first 20 min")
+    res = score(path, movements=sim.movements, hypnogram=short, events=sim.events)
+    assert res.hypnogram is short
+    assert res.indices["total_sleep_time_h"] == pytest.approx(short.total_sleep_time / 3600)
+    assert res.events_source == "given"
+
+
+def test_mne_raw_gives_the_same_movements(
+    night: tuple[SimulatedNight, Path], result: ScoreResult
+) -> None:
+    mne = pytest.importorskip("mne")
+    raw = mne.io.read_raw_edf(night[1], preload=False, verbose="error")
+    res = score(raw)
+    assert res.channels == {"left": "Leg L", "right": "Leg R"}
+    assert res.hypnogram is not None
+    assert res.hypnogram.stages == result.hypnogram.stages  # type: ignore[union-attr]
+    assert abs(len(res.movements) - len(result.movements)) <= 1
+    assert res.indices["plms_count"] == pytest.approx(result.indices["plms_count"], abs=1)
+
+
+def test_bad_input(night: tuple[SimulatedNight, Path], tmp_path: Path) -> None:
+    sim, path = night
+    with pytest.raises(ChannelError, match="no such channel"):
+        score(path, left="Leg X")
+    too_long = Hypnogram.from_epochs(["N2"] * (int(sim.duration // 30) + 10), source="other")
+    with pytest.raises(TwitchscopeError, match="covers"):
+        score(path, hypnogram=too_long, movements=sim.movements)
+    with pytest.raises(TwitchscopeError):
+        score(tmp_path / "missing.edf")
+    with pytest.raises(TwitchscopeError, match="not a recording"):
+        score(42)
