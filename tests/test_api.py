@@ -62,7 +62,7 @@ def truth_indices(sim: SimulatedNight, rules: str = "wasm2016") -> dict[str, obj
 def test_score_detects_and_scores_a_night(
     night: tuple[SimulatedNight, Path], result: ScoreResult
 ) -> None:
-    sim, path = night
+    sim = night[0]
     assert result.channels == {"left": "Leg L", "right": "Leg R"}
     assert result.mode == "detect" and len(result.detections) == 2
     # stages and events come from the file's own EDF+ annotations
