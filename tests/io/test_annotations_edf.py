@@ -219,3 +219,14 @@ def test_unscored_tail_past_the_recording_is_dropped_with_a_note() -> None:
     )
     assert ann.require_hypnogram().stages == ("W", "W", "UNS", "UNS")
     assert any("unscored epoch(s) after the end" in w for w in ann.warnings)
+
+
+def test_jitter_in_stage_times_is_not_an_overlap() -> None:
+    ann = annotations_from_descriptions(
+        [0.0, 29.999, 60.002, 90.0],
+        [30.0, 30.0, 29.998, 30.0],
+        ["Sleep stage W", "Sleep stage N1", "Sleep stage N2", "Sleep stage R"],
+        source="night.edf",
+    )
+    assert ann.require_hypnogram().stages == ("W", "N1", "N2", "R")
+    assert ann.require_hypnogram().offset == 0.0

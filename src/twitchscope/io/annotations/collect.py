@@ -171,12 +171,17 @@ class Collector:
     def _hypnogram(self, recording_duration: float | None) -> Hypnogram | None:
         if not self.stage:
             return None
+        epoch = self.epoch_length
+        on = np.asarray(self.stage_onset, dtype=float)
         du = np.asarray(self.stage_duration, dtype=float)
-        du = np.where(np.isnan(du) | (du <= 0), self.epoch_length, du)
+        du = np.where(np.isnan(du) | (du <= 0), epoch, du)
+        # Stages are whole epochs: snap to the epoch grid of the first stage, so that jitter
+        # in the file's times (29.999 s) is not taken for an overlap; real overlaps remain.
+        start = float(on.min())
+        on = start + np.rint((on - start) / epoch) * epoch
+        du = np.maximum(np.rint(du / epoch), 1.0) * epoch
         try:
-            hyp = Hypnogram.from_intervals(
-                self.stage_onset, du, self.stage, self.epoch_length, source=self.source
-            )
+            hyp = Hypnogram.from_intervals(on, du, self.stage, epoch, source=self.source)
         except TwitchscopeError as exc:
             raise InputFileError(self.source, _strip_source(str(exc), self.source)) from exc
         if recording_duration is None:
