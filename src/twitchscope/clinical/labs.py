@@ -197,7 +197,9 @@ def convert(
     wanted = normalise_unit(unit)
     for name, conv in spec["units"].items():
         if normalise_unit(name) == wanted:
-            return (value + float(conv.get("offset_before", 0.0))) * float(conv["factor"])
+            out = (value + float(conv.get("offset_before", 0.0))) * float(conv["factor"])
+            digits = conv.get("round_digits")
+            return out if digits is None else round(out, int(digits))
     raise ValidationError(
         f"{field or 'labs.' + test}.unit",
         f"unit {unit!r} is unknown or wrong for {test}; accepted: {_accepted(spec)}",
