@@ -166,7 +166,7 @@ def _days_table(days: list[Any], title: str | None) -> None:
     table = Table(title=title)
     table.add_column("date", no_wrap=True)
     for name in ("cups", "alcohol", "stress", "exercise min", "heavy", "sleep h", "medicines"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for d in days:
         table.add_row(
             d.date.isoformat(),
@@ -201,7 +201,7 @@ def list_entries(
     table.add_column("id")
     table.add_column("start", no_wrap=True)
     for name in ("s", "where", "side", "kind", "0-10", "context", "note"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for episode_id, e in episodes:
         table.add_row(
             str(episode_id),
