@@ -264,3 +264,13 @@ def test_property_random_header_corruption_only_raises_twitchscope_errors(
             rec.raw_annotations()
     except TwitchscopeError as exc:
         assert str(bad) in str(exc)
+
+
+def test_edfplus_c_without_first_tal_warns(good: Path) -> None:
+    raw = bytearray(good.read_bytes())
+    tal_off = 256 * 5 + (256 + 256 + 1) * 2
+    raw[tal_off : tal_off + 4] = b"junk"
+    good.write_bytes(bytes(raw))
+    with open_recording(good) as rec:
+        assert any("no time-keeping annotation" in w for w in rec.warnings)
+        assert rec.load("Leg L").start == 0.0

@@ -184,7 +184,14 @@ class Recording:
             return regular
         tal = self._annotation_signals[0]
         if not hdr.is_discontinuous:
-            first = self._onset_of(self._annotation_bytes(tal, slice(0, 1))[0].tobytes(), 0)
+            try:
+                first = record_onset(self._annotation_bytes(tal, slice(0, 1))[0].tobytes())
+            except ValueError:
+                self.warnings.append(
+                    "the first data record has no time-keeping annotation (TAL); assuming it "
+                    "starts at 0 s"
+                )
+                first = 0.0
             return regular + first
         onsets = np.empty(n, dtype=np.float64)
         for r0, r1 in self._blocks():
@@ -346,15 +353,22 @@ class Recording:
                 outs[idx] = np.full(total, np.nan, dtype=np.float32)
             else:
                 outs[idx] = np.empty(n * spr, dtype=np.float32)
-        for r0, r1 in self._blocks():
+        block_rows = max(1, BLOCK_BYTES // hdr.record_bytes)
+        scratch: dict[int, npt.NDArray[np.uint8]] = {}
+        if hdr.bytes_per_sample == 3:
+            # 24-bit samples go to bytes 1..3 of little-endian int32 words whose byte 0 stays 0:
+            # each word is then the sign-extended sample times 256. Reused for every block.
             for idx, ch in unique.items():
+                scratch[idx] = np.zeros((min(n, block_rows), ch.samples_per_record, 4), np.uint8)
+        for r0, r1 in self._blocks():
+            for idx in unique:
                 sig = sigs[idx]
                 spr = sig.samples_per_record
                 if hdr.is_discontinuous:
                     dest = np.empty((r1 - r0, spr), dtype=np.float32)
                 else:
                     dest = outs[idx].reshape(n, spr)[r0:r1]
-                self._decode_into(data, sig, r0, r1, dest, ch)
+                self._decode_into(data, sig, r0, r1, dest, scratch.get(idx))
                 if hdr.is_discontinuous:
                     outs[idx][starts[idx][r0:r1, None] + ramps[idx]] = dest
             self._release(r0, r1)
@@ -379,21 +393,21 @@ class Recording:
         r0: int,
         r1: int,
         dest: npt.NDArray[np.float32],
-        ch: ChannelInfo,
+        word: npt.NDArray[np.uint8] | None,
     ) -> None:
+        """Decode records r0..r1 of one signal into ``dest`` (physical units, converted)."""
         off, spr = sig.offset_in_record, sig.samples_per_record
         gain = (sig.physical_max - sig.physical_min) / (sig.digital_max - sig.digital_min)
         offset = sig.physical_min - sig.digital_min * gain
         factor = self._factors[sig.index]
         gain, offset = gain * factor, offset * factor
-        if self._header.bytes_per_sample == 2:
+        if word is None:
             np.multiply(data[r0:r1, off : off + spr], np.float32(gain), out=dest)
         else:
-            raw = data[r0:r1, 3 * off : 3 * (off + spr)].reshape(r1 - r0, spr, 3)
-            word = np.zeros((r1 - r0, spr, 4), dtype=np.uint8)
-            word[..., 1:] = raw
-            ints = word.view("<i4")[..., 0] >> 8  # arithmetic shift: sign-extended 24-bit
-            np.multiply(ints, np.float32(gain), out=dest, casting="unsafe")
+            rows = r1 - r0
+            word[:rows, :, 1:] = data[r0:r1, 3 * off : 3 * (off + spr)].reshape(rows, spr, 3)
+            ints = word[:rows].view("<i4")[..., 0]  # sample * 256, exact in float32
+            np.multiply(ints, np.float32(gain / 256.0), out=dest, casting="unsafe")
         dest += np.float32(offset)
 
     def legs(self, left: str | None = None, right: str | None = None) -> tuple[Signal, Signal]:
