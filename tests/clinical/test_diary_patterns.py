@@ -157,6 +157,7 @@ def test_factor_association_with_enough_days_and_too_few() -> None:
     assert caffeine.rate_with == 3.0 and caffeine.rate_without == 0.5
     assert caffeine.ratio == 6.0 and caffeine.enough_data is True
     assert caffeine.p_value is not None and caffeine.p_value < 0.001
+    assert caffeine.direction == "more"
     assert caffeine.statement == (
         "episodes were more frequent on days with 3 or more cups of caffeinated drinks "
         "(3.0 vs 0.5 per day; 10 vs 10 days)"
@@ -164,6 +165,7 @@ def test_factor_association_with_enough_days_and_too_few() -> None:
     stress = by["stress"]
     assert (stress.n_days_with, stress.n_days_without) == (5, 0)
     assert stress.enough_data is False and stress.p_value is None
+    assert stress.direction == "unknown"
     assert stress.statement.startswith("too few days to say")
     assert by["alcohol"].n_days_with == 0 and by["alcohol"].enough_data is False
 
@@ -177,6 +179,7 @@ def test_no_clear_difference_is_not_a_claim() -> None:
     (sleep,) = [a for a in p.factor_associations if a.factor == "short_sleep"]
     assert sleep.enough_data and sleep.p_value == 1.0
     assert sleep.statement.startswith("no clear difference")
+    assert sleep.direction == "no_difference"
 
 
 def test_night_episodes_count_with_the_evening_before() -> None:

@@ -157,9 +157,14 @@ def _fact(key: str, name: str, facts: Facts) -> Any:
 
 def _diary_factor(cond: Mapping[str, Any], facts: Facts) -> tuple[Tri, list[str]]:
     assoc = facts.diary_factors.get(str(cond["diary_factor"]))
-    if assoc is None or not assoc.get("enough_data") or assoc.get("ratio") is None:
+    if assoc is None or not assoc.get("enough_data"):
         return None, []
-    if float(assoc["ratio"]) >= float(cond["ratio_at_least"]):
+    # Only a difference the diary's own test found counts; "no clear difference" never fires.
+    if assoc.get("direction") != "more":
+        return False, []
+    ratio = assoc.get("ratio")
+    # No episodes on days without the factor leaves the ratio undefined but unbounded.
+    if ratio is None or float(ratio) >= float(cond["ratio_at_least"]):
         label = str(cond.get("label", cond["diary_factor"]))
         statement = str(assoc.get("statement", "")).strip()
         return True, [f"{label}: {statement}" if statement else label]

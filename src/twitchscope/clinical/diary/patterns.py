@@ -77,6 +77,9 @@ class FactorAssociation:
         Whether both groups have at least the minimum number of days.
     statement : str
         One sentence for a person; descriptive, never causal.
+    direction : str
+        ``"more"`` or ``"less"`` when episodes differ between the groups (two-sided test at
+        :data:`ALPHA`), ``"no_difference"`` when they do not, ``"unknown"`` without enough data.
     """
 
     factor: str
@@ -88,6 +91,7 @@ class FactorAssociation:
     p_value: float | None
     enough_data: bool
     statement: str
+    direction: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -261,10 +265,13 @@ def _association(rule: FactorRule, diary: Diary, counts_by_day: pd.Series) -> Fa
         p = float(stats.mannwhitneyu(with_, without, alternative="two-sided").pvalue)
     mean_w, mean_o = float(with_.mean()), float(without.mean())
     if p < ALPHA and mean_w > mean_o:
+        direction = "more"
         text = f"episodes were more frequent on days with {rule.label} ({figures})"
     elif p < ALPHA and mean_w < mean_o:
+        direction = "less"
         text = f"episodes were less frequent on days with {rule.label} ({figures})"
     else:
+        direction = "no_difference"
         text = f"no clear difference in episodes on days with {rule.label} ({figures})"
     return FactorAssociation(
         factor=rule.factor,
@@ -276,6 +283,7 @@ def _association(rule: FactorRule, diary: Diary, counts_by_day: pd.Series) -> Fa
         p_value=p,
         enough_data=True,
         statement=text,
+        direction=direction,
     )
 
 
