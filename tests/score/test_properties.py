@@ -7,13 +7,16 @@ import time
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from twitchscope.events import make_events
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.score import AASM, WASM2016, RuleSet, Scoring, get_rules, score_leg_movements
+from twitchscope.score.association import merge_intervals
 from twitchscope.score.combine import TIME_EPS, combine_bilateral
+from twitchscope.score.indices import covered_seconds
 from twitchscope.score.series import find_series, interval_in_bounds
 
 DURATION = 1800.0
@@ -280,3 +283,41 @@ def test_speed_3000_movements() -> None:
     elapsed = time.perf_counter() - t0
     assert s.indices.lm_count > 0
     assert elapsed < 0.5, f"scoring 3000 LMs took {elapsed * 1000:.0f} ms"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), max_size=8),
+    st.integers(0, 500),
+    st.integers(0, 100),
+)
+def test_covered_seconds_matches_a_fine_grid(
+    intervals: list[tuple[int, int]], a: int, width: int
+) -> None:
+    # union of integer intervals, measured on a 1 s grid, against the closed-form computation
+    grid = np.zeros(600, dtype=bool)
+    for start, length in intervals:
+        grid[start : start + length] = True
+    starts = np.array([float(i) for i, _ in intervals])
+    ends = np.array([float(i + n) for i, n in intervals])
+
+    ms, me = merge_intervals(starts, ends)
+    got = covered_seconds(ms, me, np.array([float(a)]), np.array([float(a + width)]))
+    assert got[0] == pytest.approx(float(grid[a : a + width].sum()))
+
+
+def test_amplitude_and_area_follow_the_joined_movements() -> None:
+    lm = pd.DataFrame(
+        {
+            "leg": ["left", "right", "left"],
+            "onset": [10.0, 11.0, 40.0],
+            "duration": [2.0, 2.0, 1.0],
+            "amplitude_uv": [20.0, 35.0, 12.0],
+            "area_uv_s": [5.0, 7.0, 2.0],
+        }
+    )
+    s = score_leg_movements(lm, recording_duration=600.0)
+    # bilateral movement: max amplitude 35, summed area 12; the lone LM keeps its own values
+    assert s.scored["amplitude_uv"].tolist() == [35.0, 12.0]
+    assert s.scored["area_uv_s"].tolist() == [12.0, 2.0]
+    assert s.leg_movements["movement"].tolist() == [0, 0, 1]

@@ -23,8 +23,8 @@ from twitchscope.score.combine import TIME_EPS, BoolArray, FloatArray
 from twitchscope.score.rules import RuleSet
 
 
-def _merge(start: FloatArray, end: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Union of intervals as sorted, disjoint (start, end) arrays."""
+def merge_intervals(start: FloatArray, end: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Union of intervals [start, end] (s) as sorted, disjoint (start, end) arrays."""
     if start.size == 0:
         return start, end
     order = np.argsort(start, kind="stable")
@@ -59,7 +59,7 @@ def overlaps_any(
     """
     on = np.asarray(onset, dtype=float)
     en = np.asarray(end, dtype=float)
-    ws, we = _merge(np.asarray(win_start, dtype=float), np.asarray(win_end, dtype=float))
+    ws, we = merge_intervals(np.asarray(win_start, dtype=float), np.asarray(win_end, dtype=float))
     out = np.zeros(on.size, dtype=bool)
     if ws.size == 0 or on.size == 0:
         return out

@@ -11,7 +11,7 @@ import pandas as pd
 from twitchscope.errors import ValidationError
 from twitchscope.events import check_events
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score.association import _merge, arousal_associated, respiratory_related
+from twitchscope.score.association import arousal_associated, merge_intervals, respiratory_related
 from twitchscope.score.combine import TIME_EPS, FloatArray, combine_bilateral
 from twitchscope.score.indices import Indices, compute_indices
 from twitchscope.score.rules import WASM2016, RuleSet
@@ -31,7 +31,9 @@ class Scoring:
         ``candidate``, ``periodic``, ``series`` (Int64, 1-based, NA when not periodic),
         ``interval`` (s from the previous CLM onset; NaN for non-candidates, the first CLM and a
         CLM after a break, see :mod:`twitchscope.score.series`), ``respiratory``, ``arousal``,
-        ``stage`` (at onset), ``sleep``, ``periodic_without_respiratory``, ``excluded`` (onset in
+        ``stage`` (at onset; ``UNS`` everywhere without a hypnogram), ``sleep`` (stage N1-R;
+        False without a hypnogram, where sleep is unknown), ``periodic_without_respiratory``
+        (periodic once respiratory-related LMs are removed), ``excluded`` (onset in
         time excluded from scoring), ``counted`` (enters the main indices), and ``amplitude_uv``
         (max over the joined LMs) / ``area_uv_s`` (sum) when the input has them.
     indices : Indices
@@ -96,7 +98,7 @@ def _excluded_intervals(
     s = np.clip(on, 0.0, duration)
     e = np.clip(on + du, 0.0, duration)
     keep = e > s
-    return _merge(s[keep], e[keep])
+    return merge_intervals(s[keep], e[keep])
 
 
 def score_leg_movements(
