@@ -75,7 +75,7 @@ def test_hysteresis_onset_at_threshold_and_offset_at_quiet_run() -> None:
     env[44:50] = 6.0
     env[60:70] = 5.0  # never above onset: no movement
     rest = np.zeros(100, dtype=np.float32)
-    on, off = hysteresis(env, rest, np.zeros(100, bool), 8.0, 2.0, 10)
+    on, off = hysteresis(env, rest, np.zeros(100, bool), np.zeros(100, bool), 8.0, 2.0, 10)
     assert on.tolist() == [25]
     assert off.tolist() == [50]
 

@@ -18,11 +18,9 @@ Reasons (codes in :data:`REASON_CODES`):
     at least :data:`CLIP_MIN_SAMPLES` samples of a group sit at the channel's extreme value
     (the physical rail); the filtered signal there is meaningless. Neighbouring groups too.
 ``artefact``
-    huge short transients (electrode pops, cable movement): a group whose raw peak-to-peak
-    exceeds :data:`ARTEFACT_MIN_PTP_UV` and :data:`ARTEFACT_PTP_RATIO` x the group's largest
-    (median-filtered) envelope value is a transient, not muscle activity: a muscle burst's
-    peak-to-peak is ~5-8 x its envelope, a pop's is hundreds of times. It is excluded with its
-    neighbours (see :func:`transients`).
+    electrode pops (steps) and cable motion (large 0.5-5 Hz swings): large changes of the
+    low-passed raw signal that muscle activity cannot explain (see :func:`transients`). Excluded
+    with their neighbours.
 ``high_noise``
     the resting level exceeds ``RuleSet.max_resting_level_uv`` (decided after the resting level
     is known, see :func:`high_noise`).
@@ -47,14 +45,17 @@ REASON_CODES: Final[dict[str, int]] = {r: i + 1 for i, r in enumerate(EXCLUSION_
 FLAT_PTP_UV: Final[float] = 0.5
 #: ... or at most this share of the channel's 75th-percentile group peak-to-peak, if smaller.
 FLAT_REL: Final[float] = 0.05
-#: Samples at the rail within one group that make it clipped.
+#: Samples at the rail within one group that make it clipped: at least this many ...
 CLIP_MIN_SAMPLES: Final[int] = 3
+#: ... and at least this share of the group. A huge burst touching the rail at a few peaks is
+#: still a scorable movement; an amplifier stuck at the rail is not.
+CLIP_MIN_SHARE: Final[float] = 0.1
 #: Groups excluded on each side of a gap or a clipped group (filter transients).
 MARGIN_GROUPS: Final[int] = 1
-#: A group whose raw peak-to-peak exceeds this many times its largest envelope value ...
-ARTEFACT_PTP_RATIO: Final[float] = 40.0
-#: ... and this many µV holds a transient (electrode pop), not muscle activity.
-ARTEFACT_MIN_PTP_UV: Final[float] = 200.0
+#: A block-to-block change of the raw block mean above this many µV ...
+ARTEFACT_STEP_UV: Final[float] = 60.0
+#: ... and above this many times the group's largest envelope value marks an artefact.
+ARTEFACT_STEP_RATIO: Final[float] = 0.6
 
 
 def _dilate(mask: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.bool_]:
@@ -141,47 +142,59 @@ def raw_exclusions(x: F32, group_samples: int, has_nan: bool) -> tuple[I8, F32]:
     valid = ~all_nan
     flat = valid & (ptp <= flat_threshold(ptp))
     clipped = np.zeros_like(valid)
-    if valid.any():
+    if valid.any() and float(np.nanmax(hi)) - float(np.nanmin(lo)) > flat_threshold(ptp):
         top, bottom = float(hi[valid].max()), float(lo[valid].min())
-        span = max(top - bottom, 1e-6)
+        span = top - bottom
         tol = 1e-6 * span
         for rail, ext, side in ((top, hi, 1.0), (bottom, lo, -1.0)):
-            cand = np.flatnonzero(valid & ~flat & (np.abs(ext - rail) <= tol))
+            cand = np.flatnonzero(valid & (np.abs(ext - rail) <= tol))
             if cand.size == 0:
                 continue
             idx = cand[:, None] * group_samples + np.arange(group_samples)[None, :]
             idx = np.minimum(idx, x.shape[0] - 1)
             at_rail = (side * (x[idx] - rail) >= -tol).sum(axis=1)
-            clipped[cand[at_rail >= CLIP_MIN_SAMPLES]] = True
-    codes[flat] = REASON_CODES["flat"]
+            need = max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * group_samples)
+            clipped[cand[at_rail >= need]] = True
+    codes[flat & ~clipped] = REASON_CODES["flat"]
     codes[_dilate(clipped, MARGIN_GROUPS)] = REASON_CODES["clipping"]
     codes[_dilate(nan_group, MARGIN_GROUPS)] = REASON_CODES["gap"]
     return codes, ptp
 
 
-def transients(codes: I8, ptp: F32, env: F32, group: int) -> I8:
-    """Add ``artefact`` to usable groups holding a huge short transient (electrode pop).
+def _per_group_max(v: F32, n_groups: int, group: int) -> F32:
+    """Maximum of ``v`` (one value per block) over each group of ``group`` blocks."""
+    pad = n_groups * group - v.shape[0]
+    vg = np.concatenate([v, np.zeros(max(pad, 0), np.float32)])[: n_groups * group]
+    return vg.reshape(n_groups, group).max(axis=1)
+
+
+def transients(codes: I8, raw_block_mean: F32, env: F32, group: int) -> I8:
+    """Add ``artefact`` to usable groups holding electrode pops or cable-motion swings.
 
     Parameters
     ----------
     codes : ndarray of int8
         Reason code per group.
-    ptp : ndarray of float32
-        Raw peak-to-peak per group (µV).
+    raw_block_mean : ndarray of float32
+        Mean of the *raw* (unfiltered) samples per envelope block (µV): a low-passed copy of the
+        signal, in which muscle activity (15-150 Hz) largely averages out while electrode pops
+        (steps) and cable motion (0.5-5 Hz swings of hundreds of µV) remain.
     env : ndarray of float32
         Median-filtered envelope per block (µV); ``group`` blocks per group.
+
+    Notes
+    -----
+    A group is an artefact when the largest block-to-block change of ``raw_block_mean`` exceeds
+    :data:`ARTEFACT_STEP_UV` and :data:`ARTEFACT_STEP_RATIO` x the group's largest envelope value.
+    For muscle bursts that change is ~0.15-0.2 x the envelope; for pops and cable motion it is
+    several times the envelope. Slow baseline drift (sweat, < 0.5 Hz) changes the block mean by
+    only a few µV per block and is not flagged.
     """
     n = codes.shape[0]
-    nb = env.shape[0]
-    pad = n * group - nb
-    env_g = np.concatenate([env, np.zeros(max(pad, 0), np.float32)])[: n * group]
-    env_max = env_g.reshape(n, group).max(axis=1)
-    with np.errstate(invalid="ignore"):
-        hit = (
-            (codes == 0)
-            & (ptp[:n] > ARTEFACT_MIN_PTP_UV)
-            & (ptp[:n] > ARTEFACT_PTP_RATIO * np.maximum(env_max, 1e-3))
-        )
+    step = np.abs(np.diff(raw_block_mean, prepend=raw_block_mean[:1]))
+    step_max = _per_group_max(step, n, group)
+    env_max = _per_group_max(env, n, group)
+    hit = (codes == 0) & (step_max > ARTEFACT_STEP_UV) & (step_max > ARTEFACT_STEP_RATIO * env_max)
     out = codes.copy()
     grown = _dilate(hit, MARGIN_GROUPS) & (out == 0)
     out[grown] = REASON_CODES["artefact"]

@@ -36,7 +36,7 @@ QUIET_QUANTILE: Final[float] = 0.25
 #: Quantile of the quiet levels within the look-back / look-ahead window.
 WINDOW_QUANTILE: Final[float] = 0.25
 #: Length of the look-back and look-ahead windows in seconds.
-WINDOW_S: Final[float] = 30.0
+WINDOW_S: Final[float] = 120.0
 
 
 def _order_stat(a: npt.NDArray[np.float32], q: float) -> npt.NDArray[np.float32]:

@@ -13,8 +13,9 @@ Pipeline (each step vectorised; nothing loops over samples or blocks):
 6. hysteresis: an LM starts at the first block above rest + ``onset_threshold_uv`` and ends at
    the start of the first run of >= ``offset_min_duration_s`` below rest +
    ``offset_threshold_uv``; runs are found with ``np.diff`` on boolean masks;
-7. LMs touching an excluded stretch are dropped; same-leg LMs less than ``merge_gap_s`` apart are
-   joined; LMs shorter than ``min_lm_duration_s`` are dropped; with ``morphology_rule`` an LM must
+7. no movement starts in an excluded stretch; gaps, flat, clipped and noisy stretches count as
+   quiet (a movement running into one ends there), movement artefacts are bridged (see
+   :func:`hysteresis`); same-leg LMs less than ``merge_gap_s`` apart are joined; LMs shorter than ``min_lm_duration_s`` are dropped; with ``morphology_rule`` an LM must
    hold a ``morphology_window_s`` stretch whose median block envelope exceeds rest +
    ``morphology_threshold_uv`` (rejects spike trains);
 8. features per LM: peak and integral of the envelope above rest, resting level at onset.
@@ -39,7 +40,14 @@ import pandas as pd
 from twitchscope.detect import artefacts as art
 from twitchscope.detect.baseline import resting_level
 from twitchscope.detect.ecg import blank_envelope, r_peak_times
-from twitchscope.detect.filters import block_length, block_mean_abs, emg_sos, filter_emg, median5
+from twitchscope.detect.filters import (
+    block_length,
+    block_mean,
+    block_mean_abs,
+    emg_sos,
+    filter_emg,
+    median5,
+)
 from twitchscope.detect.result import LegDetection, empty_movements
 from twitchscope.errors import ChannelError, ValidationError
 from twitchscope.score.rules import WASM2016, RuleSet
@@ -54,6 +62,8 @@ ENVELOPE_SCALE: Final[float] = math.pi / 2
 MOSTLY_EXCLUDED_SHARE: Final[float] = 0.5
 #: Median resting envelope (µV) outside this range suggests a wrong unit.
 PLAUSIBLE_REST_UV: Final[tuple[float, float]] = (0.01, 500.0)
+#: Longest step back (s) from the onset-threshold crossing to the start of the rise.
+ONSET_LOOKBACK_S: Final[float] = 0.25
 #: Blocks averaged before taking a movement's peak amplitude.
 AMPLITUDE_SMOOTH_BLOCKS: Final[int] = 5
 #: Shortest channel accepted, in seconds.
@@ -70,16 +80,27 @@ def hysteresis(
     env: F32,
     rest: F32,
     excluded: npt.NDArray[np.bool_],
+    bridged: npt.NDArray[np.bool_],
     onset_uv: float,
     offset_uv: float,
     offset_blocks: int,
+    lookback_blocks: int = 0,
 ) -> tuple[I64, I64]:
     """Onset and offset block indices of movements by the onset/offset rule.
 
     A movement starts at the first block where ``env > rest + onset_uv`` after the end of a quiet
     run and ends at the start of the next quiet run: at least ``offset_blocks`` consecutive
-    blocks with ``env < rest + offset_uv`` (excluded blocks count as quiet, and never start a
-    movement). A movement still active at the end ends there.
+    blocks with ``env < rest + offset_uv``. No movement starts in an excluded block. Excluded
+    blocks count as quiet, except ``bridged`` ones (movement artefacts: cable motion is caused
+    by a body movement, so a movement running into one goes on through it; one that is not
+    preceded by muscle activity produces nothing). A movement still active at the end ends there.
+
+    The onset is then moved back to the start of the rise that crossed the onset threshold: the
+    first block after the last one within ``offset_uv`` of rest, at most ``lookback_blocks``
+    earlier. The standard's "increase of >= 8 µV above resting" starts where the EMG leaves the
+    resting band, which is also where the offset rule puts the end; taking the crossing itself
+    would make every movement shorter by its rise time (20-100 ms), enough to push genuine
+    0.5-0.6 s movements below the minimum duration.
 
     Returns
     -------
@@ -88,7 +109,7 @@ def hysteresis(
     """
     n = env.shape[0]
     above = env - rest
-    quiet = (above < offset_uv) | excluded
+    quiet = ((above < offset_uv) | excluded) & ~bridged
     qs, qe = _runs(quiet)
     long = (qe - qs) >= offset_blocks
     qs, qe = qs[long], qe[long]
@@ -103,7 +124,13 @@ def hysteresis(
     has = pos < on_idx.size
     first_on = np.where(has, on_idx[np.minimum(pos, on_idx.size - 1)], n)
     valid = has & (first_on < seg_end)
-    return first_on[valid].astype(np.int64), seg_end[valid]
+    on, off = first_on[valid].astype(np.int64), seg_end[valid]
+    if lookback_blocks > 0 and on.size:
+        low = np.flatnonzero((above < offset_uv) | excluded)
+        pos = np.searchsorted(low, on) - 1
+        last_low = np.where(pos >= 0, low[np.maximum(pos, 0)], -1)
+        on = np.maximum(np.maximum(last_low + 1, on - lookback_blocks), seg_start[valid])
+    return on, off
 
 
 def merge_close(on: I64, off: I64, gap_blocks: float) -> tuple[I64, I64]:
@@ -243,6 +270,7 @@ def detect_leg_movements(
     if has_nan:
         x = np.nan_to_num(x, nan=0.0)
 
+    raw_mean = block_mean(x, block)
     sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
     y = filter_emg(x, fs, sos)
     fine = block_mean_abs(y, block)
@@ -256,27 +284,23 @@ def detect_leg_movements(
     nb = env.shape[0]
     codes = codes[: -(-nb // group)]
 
+    codes = art.transients(codes, raw_mean, env, group)
     rest = resting_level(env, group, group_s, codes != 0)
     rest_groups = rest[::group]
     codes = art.high_noise(codes, rest_groups, rules.max_resting_level_uv)
-    codes = art.transients(codes, ptp, env, group)
     excluded = np.repeat(codes != 0, group)[:nb]
+    bridged = np.repeat(codes == art.REASON_CODES["artefact"], group)[:nb]
 
     on, off = hysteresis(
         env,
         rest,
         excluded,
+        bridged,
         rules.onset_threshold_uv,
         rules.offset_threshold_uv,
         math.ceil(rules.offset_min_duration_s / block_s - 1e-9),
+        round(ONSET_LOOKBACK_S / block_s),
     )
-    if on.size:
-        # drop movements touching an excluded stretch (blocks just before/after included)
-        ex_c = np.concatenate([[0], np.cumsum(excluded)])
-        lo = np.maximum(on - 1, 0)
-        hi = np.minimum(off + 1, nb)
-        clean = (ex_c[hi] - ex_c[lo]) == 0
-        on, off = on[clean], off[clean]
     on, off = merge_close(on, off, rules.merge_gap_s / block_s - 1e-9)
     long_enough = (off - on) * block_s >= rules.min_lm_duration_s - 1e-9
     on, off = on[long_enough], off[long_enough]

@@ -45,6 +45,8 @@ MAINS_HZ: Final[tuple[float, ...]] = (50.0, 60.0)
 MAINS_PEAK_RATIO: Final[float] = 8.0
 #: Quality factor of the notch.
 NOTCH_Q: Final[float] = 30.0
+#: Seconds of signal run backwards through the filter to set its initial state.
+WARMUP_S: Final[float] = 1.0
 #: Number of one-second segments looked at by the mains check.
 MAINS_CHECK_SEGMENTS: Final[int] = 64
 
@@ -128,13 +130,29 @@ def emg_sos(
 
 
 def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
-    """Apply ``sos`` to ``x`` (float32, no NaN) in one causal pass starting at steady state."""
-    sos32 = sos.astype(np.float32)
-    zi = (sps.sosfilt_zi(sos) * float(x[0])).astype(np.float32) if x.shape[0] else None
-    if zi is None:
+    """Apply ``sos`` to ``x`` (float32, no NaN) in one causal pass, warmed up.
+
+    The filter state is first run over the first :data:`WARMUP_S` seconds time-reversed (starting
+    from the steady state of the first of them), so neither a DC offset nor the notch's slow
+    settling rings at the start of the recording.
+    """
+    if x.shape[0] == 0:
         return x.astype(np.float32)
-    y, _ = sps.sosfilt(sos32, x, zi=zi)
+    sos32 = sos.astype(np.float32)
+    m = min(x.shape[0], max(1, int(WARMUP_S * fs)))
+    head = np.ascontiguousarray(x[m - 1 :: -1] if m > 1 else x[:1])
+    zi = (sps.sosfilt_zi(sos) * float(head[0])).astype(np.float32)
+    _, zi = sps.sosfilt(sos32, head, zi=zi)
+    y, _ = sps.sosfilt(sos32, x, zi=zi.astype(np.float32))
     return np.asarray(y, dtype=np.float32)
+
+
+def block_mean(x: F32, block: int) -> F32:
+    """Mean of ``x`` over consecutive blocks of ``block`` samples (a cheap low-pass), µV."""
+    nb = x.shape[0] // block
+    out = x[: nb * block].reshape(nb, block).sum(axis=1, dtype=np.float32)
+    out *= np.float32(1.0 / block)
+    return out
 
 
 def block_mean_abs(y: F32, block: int) -> F32:
