@@ -118,7 +118,7 @@ def run_score(
     quiet: bool = False,
 ) -> ScoreResult:
     """Run the score command's steps with progress (read, detect, score, write, report)."""
-    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 
     from twitchscope.api import detect_movements, prepare, reference_movements, score_prepared
     from twitchscope.outputs import write_outputs, write_report
@@ -127,7 +127,6 @@ def run_score(
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        TimeElapsedColumn(),
         console=err_console,
         disable=quiet,
         transient=False,

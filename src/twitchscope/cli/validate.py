@@ -164,6 +164,7 @@ def print_validation(result: ValidationResult) -> None:
                 k, _fmt(v["predicted"], 2), _fmt(v["reference"], 2), _fmt(v["difference"], 2)
             )
         console.print(it)
+        console.print(f"[dim]{ia.get('note', '')}[/]", highlight=False)
     for w in result.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
 

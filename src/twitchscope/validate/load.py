@@ -103,7 +103,11 @@ def index_agreement(
     from twitchscope.score import score_leg_movements
 
     rs = get_rules(rules)
-    out: dict[str, Any] = {"rules": rs.name}
+    out: dict[str, Any] = {
+        "rules": rs.name,
+        "note": "both sides re-scored with the same rules, stages and events and no excluded "
+        "time, so only the movements differ",
+    }
     sides: dict[str, dict[str, Any]] = {}
     for name, table in (("predicted", pred), ("reference", ref)):
         scoring = score_leg_movements(
