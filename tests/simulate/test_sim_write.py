@@ -65,14 +65,26 @@ def test_pyedflib_reads(rls_night: SimulatedNight, rls_files: SimulationFiles) -
     assert list(texts).count("Sleep stage W") == rls_night.hypnogram.stages.count("W")
 
 
-def test_open_recording_if_available(rls_night: SimulatedNight, rls_files: SimulationFiles) -> None:
+def test_twitchscope_reader_reads_it(rls_night: SimulatedNight, rls_files: SimulationFiles) -> None:
+    """twitchscope's own readers find the roles, the legs, the stages and the events."""
     recording = pytest.importorskip("twitchscope.io.recording")
-    rec = recording.open_recording(rls_files.recording)
-    text = repr(rec)
-    assert text  # the object exists; detailed checks below where the API allows
-    for name in ("leg_channels", "channels", "labels"):
-        if hasattr(rec, name):
-            break
+    annotations = pytest.importorskip("twitchscope.io.annotations.api")
+    with recording.open_recording(rls_files.recording) as rec:
+        assert rec.format == "EDF+C"
+        assert rec.start == rls_night.start
+        roles = rec.roles()
+        assert roles["leg_left"] == ["Leg L"] and roles["leg_right"] == ["Leg R"]
+        assert roles["chin"] == ["Chin"] and roles["ecg"] == ["ECG"]
+        left, right = rec.legs()
+        assert not rec.warnings
+    np.testing.assert_allclose(left.data, rls_night.signals["Leg L"].data, atol=0.07)
+    np.testing.assert_allclose(right.data, rls_night.signals["Leg R"].data, atol=0.07)
+    hyp = annotations.read_hypnogram(rls_files.recording)
+    assert hyp.stages == rls_night.hypnogram.stages
+    ev = annotations.read_events(rls_files.recording)
+    assert list(ev["kind"]) == list(rls_night.events["kind"])
+    np.testing.assert_allclose(ev["onset"], rls_night.events["onset"], atol=1e-3)
+    np.testing.assert_allclose(ev["duration"], rls_night.events["duration"], atol=1e-3)
 
 
 def test_truth_csv_match_night(rls_night: SimulatedNight, rls_files: SimulationFiles) -> None:

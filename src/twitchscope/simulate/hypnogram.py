@@ -19,8 +19,8 @@ from twitchscope.simulate.scenarios import Scenario
 EPOCH_S = 30.0
 
 # Minutes of N3 and REM per cycle, first to sixth (Carskadon & Dement, Fig. "normal young adult").
-_N3_MIN = (35.0, 22.0, 10.0, 4.0, 0.0, 0.0, 0.0)
-_REM_MIN = (10.0, 18.0, 24.0, 28.0, 32.0, 32.0, 32.0)
+_N3_MIN = (40.0, 28.0, 12.0, 5.0, 0.0, 0.0, 0.0)
+_REM_MIN = (12.0, 20.0, 26.0, 30.0, 34.0, 34.0, 34.0)
 
 
 def _cycle(rng: np.random.Generator, k: int, sc: Scenario) -> list[tuple[str, int]]:
@@ -76,7 +76,7 @@ def simulate_stages(rng: np.random.Generator, n_epochs: int, sc: Scenario) -> np
     r = rng.random(sleep_idx.size)
     seg = out[sleep_idx]
     seg[(seg == "N3") & (r < 0.12)] = "N2"
-    seg[(seg == "N2") & (r > 0.99)] = "N1"
+    seg[(seg == "N2") & (r > 0.975)] = "N1"
     out[sleep_idx] = seg
 
     # Brief awakenings: likelier late in the night (x1 -> x2) and out of REM (x1.5).

@@ -136,6 +136,10 @@ def write_night(
 
     if format not in ("edf", "bdf"):
         raise ValidationError("format", f"must be 'edf' or 'bdf', got {format!r}")
+    if not night.signals:
+        raise ValidationError(
+            "with_signals", "the night was simulated without signals; there is nothing to write"
+        )
     files = truth_paths(path)
     if not files.recording.parent.is_dir():
         raise InputFileError(files.recording, "its folder does not exist")
