@@ -91,6 +91,15 @@ def test_csv_hypnogram_bad(tmp_path: Path, content: str, problem: str) -> None:
         read_annotations(path)
 
 
+def test_superscript_digit_is_not_an_integer_code(tmp_path: Path) -> None:
+    # "²".isdigit() is true but int("²") fails: it must be reported as an unknown stage word
+    # with its line, not crash in int().
+    path = tmp_path / "sup.csv"
+    path.write_text("stage\nW\n\u00b2\nN2\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"sup\.csv: unknown stage\(s\) '\u00b2' \(line 3\)"):
+        read_annotations(path)
+
+
 def test_csv_hypnogram_longer_than_recording(tmp_path: Path) -> None:
     path = write_csv_hypnogram(tmp_path / "h.csv", ["W"] * 30)
     with pytest.raises(InputFileError, match=r"h\.csv: covers 900 s but the recording lasts"):

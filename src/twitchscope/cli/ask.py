@@ -54,7 +54,7 @@ def _words(text: str) -> list[str]:
 
 def _word(text: str, choices: tuple[str, ...]) -> str:
     word = text.strip().lower().replace("-", "_").replace(" ", "_")
-    if word.isdigit() and 1 <= int(word) <= len(choices):
+    if word.isascii() and word.isdecimal() and 1 <= int(word) <= len(choices):
         return choices[int(word) - 1]
     return word
 

@@ -15,13 +15,18 @@ from twitchscope.io.annotations import (
     read_hypnogram,
     read_reference_movements,
 )
+from twitchscope.io.channels import ROLES, match_role
+from twitchscope.io.quality import check_leg_signal
 from twitchscope.io.recording import ChannelInfo, Recording, open_recording
 
 __all__ = [
+    "ROLES",
     "Annotations",
     "ChannelInfo",
     "Recording",
     "annotations_from_descriptions",
+    "check_leg_signal",
+    "match_role",
     "open_recording",
     "read_annotations",
     "read_events",

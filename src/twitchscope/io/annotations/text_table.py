@@ -110,4 +110,5 @@ def parse_float(source: str, text: str, what: str, line: int, *, allow_missing: 
 def is_integer_text(text: str) -> bool:
     """True for an integer written in digits, optionally signed (``"3"``, ``"-1"``)."""
     stripped = text.strip().lstrip("+-")
-    return stripped.isdigit()
+    # isdigit() is also true for superscripts such as "²", which int() refuses.
+    return stripped.isascii() and stripped.isdecimal()
