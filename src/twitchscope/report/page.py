@@ -35,8 +35,8 @@ th { color:var(--muted); font-weight:600; font-size:13px; }
 .card .label { color:var(--muted); font-size:13px; }
 .badge { display:inline-block; padding:2px 10px; border-radius:999px; font-size:12px;
          font-weight:700; color:#fff; background:var(--muted); text-transform:uppercase; }
-.emergency { background:var(--emerg); } .urgent { background:var(--bad); }
-.see_doctor { background:var(--warn); } .self_care { background:var(--ok); }
+.badge.emergency { background:var(--emerg); } .badge.urgent { background:var(--bad); }
+.badge.see_doctor { background:var(--warn); } .badge.self_care { background:var(--ok); }
 .above { color:var(--bad); } .below { color:var(--ok); }
 .warnings li { color:#7a4b00; }
 .muted { color:var(--muted); }
