@@ -183,6 +183,17 @@ def test_explicit_hypnogram_and_events(night: tuple[SimulatedNight, Path]) -> No
     assert res.events_source == "given"
 
 
+def test_open_recording_object(night: tuple[SimulatedNight, Path]) -> None:
+    from twitchscope.io.recording import open_recording
+
+    sim, path = night
+    with open_recording(path) as rec:
+        res = score(rec, movements=sim.movements)
+    assert res.source == str(path)
+    assert res.channels == {"left": "Leg L", "right": "Leg R"}
+    assert res.indices["plms_count"] == truth_indices(sim)["plms_count"]
+
+
 def test_mne_raw_gives_the_same_movements(
     night: tuple[SimulatedNight, Path], result: ScoreResult
 ) -> None:
