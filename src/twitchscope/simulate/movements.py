@@ -16,7 +16,8 @@ Kinds of LM drawn (the ``kind`` column of the truth):
 ``posture``
     Posture changes: a long (4-25 s) bilateral movement, after which the resting EMG steps.
 ``respiratory``
-    LMs at the end of apnoeas/hypopnoeas: onset 1.5 s before to 3 s after the event end
+    LMs at the end of apnoeas/hypopnoeas: onset 1 s before to 3 s after the event end (the
+    other leg within 0.8 s more)
     (Manconi 2014; WASM window -2 s .. +10.25 s).
 ``hypnic``
     Hypnic jerks at wake-to-sleep transitions: 0.5-0.95 s, large, mostly bilateral.
@@ -92,7 +93,9 @@ def _event(
     for j, leg in enumerate(legs):
         off = float(rng.uniform(-0.8, 0.8)) if j > 0 else 0.0
         d = float(np.clip(dur * rng.lognormal(0.0, 0.25), 0.5, max(dur * 1.6, 0.5)))
-        if kind != "wake" and kind != "posture":
+        if kind == "hypnic":
+            d = min(d, 0.95)
+        elif kind not in ("wake", "posture"):
             d = min(d, 9.5)
         a = float(np.clip(amp * rng.lognormal(0.0, 0.25), lo, hi))
         rows.add(leg, max(t + off, 0.0), d, a, kind, series)
@@ -170,7 +173,7 @@ def simulate_movements(
     # Respiratory-related LMs at event ends.
     for end in (resp["onset"] + resp["duration"]).to_numpy():
         if rng.random() < sc.resp_lm_prob:
-            t = float(end + rng.uniform(-1.5, 3.0))
+            t = float(end + rng.uniform(-1.0, 3.0))
             d = float(np.clip(rng.lognormal(np.log(2.0), 0.45), 0.5, 8.0))
             if t + d < duration and _free(busy, t, t + d, 1.0):
                 legs = (
@@ -311,7 +314,8 @@ def fragment(
             g_start.append(s)
             g_end.append(s + g)
     out = df.assign(fragmented=frag)
-    split = np.flatnonzero(rng.random(n) < sc.split_prob)
+    can_split = ~df["kind"].isin(["hypnic", "posture"]).to_numpy()
+    split = np.flatnonzero((rng.random(n) < sc.split_prob) & can_split)
     if split.size:
         extra = out.iloc[split].copy()
         extra["onset"] = (out["onset"] + out["duration"]).to_numpy()[split] + rng.uniform(
