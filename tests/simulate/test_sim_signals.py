@@ -164,3 +164,25 @@ def test_osa_breathing_channels() -> None:
             dips.append(float(np.max(base) - np.min(after)))
     assert float(np.median(ratios)) < 0.3  # flow < 30 % during obstructive apnoeas
     assert float(np.median(dips)) >= 3.0  # desaturations after them
+
+
+def test_fragmented_movements_have_short_quiet_gaps() -> None:
+    """Inside a fragmented LM the EMG falls back to rest for < 0.5 s; whole LMs do not."""
+    night = simulate_night("severe", seed=4, duration_h=2.0, leg_fs=200)
+    frag_low, whole_low = [], []
+    for leg, label in (("left", "Leg L"), ("right", "Leg R")):
+        sig = night.signals[label]
+        fs = sig.fs
+        sos = sps.butter(4, [10.0, 0.45 * fs], btype="bandpass", fs=fs, output="sos")
+        y = np.abs(sps.sosfiltfilt(sos, sig.data.astype(np.float64)))
+        w = int(0.05 * fs)
+        env = np.convolve(y, np.ones(w) / w, mode="same")
+        rest = float(np.median(env))
+        mov = night.movements
+        mov = mov[(mov["leg"] == leg) & (mov["duration"] >= 1.2) & (mov["amplitude_uv"] >= 25)]
+        for o, d, fr in zip(mov["onset"], mov["duration"], mov["fragmented"], strict=True):
+            inner = env[int((o + 0.25) * fs) : int((o + d - 0.25) * fs)]
+            (frag_low if fr else whole_low).append(float(inner.min()) < rest + 3.0)
+    assert len(frag_low) >= 3 and len(whole_low) >= 10
+    assert np.mean(frag_low) > 0.7
+    assert np.mean(whole_low) < 0.2
