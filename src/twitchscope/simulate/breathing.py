@@ -70,7 +70,6 @@ def simulate_respiratory_events(
     run_mean = 1.0 + ahi / 4.0
     onsets: list[float] = []
     durs: list[float] = []
-    busy_until = np.zeros(0)
     tries = 0
     while len(onsets) < target and tries < 50 * max(target, 1):
         tries += 1
@@ -84,16 +83,14 @@ def simulate_respiratory_events(
             end = t + d
             if not (is_sleep(stages, [t, t + d / 2, end]).all()):
                 break
-            if busy_until.size and np.any(
-                (np.asarray(onsets) < end + 8.0) & (np.asarray(onsets) + np.asarray(durs) > t - 8.0)
-            ):
+            on_a, du_a = np.asarray(onsets), np.asarray(durs)
+            if on_a.size and np.any((on_a < end + 8.0) & (on_a + du_a > t - 8.0)):
                 break
             onsets.append(t)
             durs.append(d)
             if len(onsets) >= target:
                 break
             t = end + float(rng.uniform(10.0, 30.0))  # recovery breathing before the next
-        busy_until = np.asarray(onsets)
     w = np.asarray(sc.resp_kind_weights, dtype=float)
     kinds = rng.choice(len(RESP_KINDS), size=len(onsets), p=w / w.sum())
     df = pd.DataFrame(

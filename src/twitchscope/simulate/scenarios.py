@@ -65,32 +65,40 @@ class Scenario:
     series_len_median: float = 12.0
     #: Share of series laterality modes: bilateral, alternating, one-sided, mixed.
     laterality_weights: tuple[float, float, float, float] = (0.35, 0.15, 0.25, 0.25)
-    #: Isolated (non-periodic) LMs per hour of sleep.
+    #: Isolated (non-periodic) LMs per hour of sleep; healthy adults show a few LMs per hour
+    #: outside series (LM index < ~10/h, Pennestri 2006).
     isolated_per_h: float = 4.0
-    #: LMs per hour of wake (many > 10 s: non-candidates; WASM 2016 PLMW).
+    #: LMs per hour of wake (many > 10 s: non-candidates; WASM 2016 PLMW); restless wake in
+    #: bed is full of movement, RLS patients more so (PLMW often > 15/h, Montplaisir 1997).
     wake_lm_per_h: float = 15.0
-    #: Posture changes per hour of night: a long bilateral movement and a resting-level step.
+    #: Posture changes per hour of night: a long bilateral movement and a resting-level step
+    #: (adults change position ~1-2 times per hour in bed, De Koninck 1992).
     posture_per_h: float = 1.2
     #: Peak burst RMS above rest for sleep LMs (log-uniform). 15-100 µV is well above 8 µV.
     lm_amplitude_uv: tuple[float, float] = (15.0, 100.0)
     #: Share of LMs with short (< 0.5 s) gaps inside (one LM) and with a long gap (two LMs).
     fragment_prob: float = 0.15
     split_prob: float = 0.03
-    #: Share of periodic LMs that cause an arousal (onset within 0.5 s of the LM).
+    #: Share of periodic LMs that cause an arousal (onset within 0.5 s of the LM); PLMS with
+    #: arousal are typically 10-30 % of PLMS (PLMS-arousal index a fraction of the PLMS index).
     lm_arousal_prob: float = 0.2
-    hypnic_jerk_prob: float = 0.3  # per sleep onset from wake
+    #: Chance of a hypnic jerk at each wake-to-sleep transition (60-70 % of people have them,
+    #: but not at every sleep onset).
+    hypnic_jerk_prob: float = 0.3
     # --- breathing -----------------------------------------------------------------------------
     ahi: tuple[float, float] = (0.5, 3.0)
     #: Shares of obstructive apnoea, central apnoea, hypopnoea among respiratory events.
     resp_kind_weights: tuple[float, float, float] = (0.3, 0.1, 0.6)
     #: Share of respiratory events ending with an LM (Manconi 2014: 20-50 % in OSA).
     resp_lm_prob: float = 0.2
+    #: Share of respiratory events ending with an arousal (most obstructive events do).
     resp_arousal_prob: float = 0.6
     spontaneous_arousal_per_h: float = 8.0  # healthy adults 5-20/h (Bonnet & Arand 2007)
     # --- leg EMG resting level and interference -------------------------------------------------
     #: Resting leg EMG RMS in µV per leg (Merletti: a few µV).
     rest_rms_uv: tuple[float, float] = (1.5, 3.5)
-    #: Slow drift of the resting level, as the SD of its log over the night.
+    #: Slow drift of the resting level, as the SD of its log over the night (electrode
+    #: impedance and skin changes; MATPLM and S-PLMAD track it with running baselines).
     rest_drift: float = 0.15
     #: Factor range of a resting-level step at a posture change (log-uniform, symmetric).
     posture_step: float = 1.5
@@ -98,9 +106,12 @@ class Scenario:
     #: (S-PLMAD had to cancel it adaptively, Moore 2014).
     ecg_leak_uv: tuple[float, float] = (3.0, 8.0)
     heart_rate_bpm: tuple[float, float] = (52.0, 75.0)
+    #: Mains frequency (50 Hz Europe, 60 Hz Americas) and its amplitude in the leg leads: below
+    #: 2 µV with good electrodes, tens of µV with a poor ground.
     mains_hz: float = 50.0
     mains_uv: tuple[float, float] = (0.3, 1.5)
     # --- artefacts (leg channels) -----------------------------------------------------------------
+    #: Artefact rates: a clean lab recording has a few per night; the ``noisy`` one many.
     movement_artefacts_per_h: float = 0.5
     electrode_pops_per_h: float = 0.5
     disconnected_min: tuple[float, float] = (0.0, 0.0)  # 0 = none
