@@ -61,3 +61,9 @@ def test_cli_subprocess_bdf(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "osa" in proc.stdout
     assert out.is_file() and (tmp_path / "n.truth.json").is_file()
+
+
+def test_cli_bad_hours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--hours", "0", str(tmp_path / "x.edf")]) == 2
+    assert "--hours" in capsys.readouterr().err
+    assert not (tmp_path / "x.edf").exists()

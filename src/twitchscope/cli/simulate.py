@@ -16,7 +16,14 @@ def register(app: typer.Typer) -> None:
     @app.command("simulate")
     def simulate(
         out: Annotated[Path, typer.Argument(help="Recording to write (.edf or .bdf).")],
-        scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario name.")] = "rls",
+        scenario: Annotated[
+            str,
+            typer.Option(
+                "--scenario",
+                "-s",
+                help="healthy, rls, severe, osa, noisy, low_amplitude or plmd_no_rls.",
+            ),
+        ] = "rls",
         seed: Annotated[
             int, typer.Option("--seed", min=0, help="Random seed (same seed, same night).")
         ] = 0,
@@ -35,6 +42,8 @@ def register(app: typer.Typer) -> None:
         from twitchscope.simulate.writer import summary, truth_paths
 
         get_scenario(scenario)  # unknown names fail before any work
+        if hours is not None and not 0.1 <= hours <= 16.0:
+            raise ValidationError("--hours", f"must be within 0.1-16, got {hours:g}")
         if fmt not in ("edf", "bdf"):
             raise ValidationError("--format", f"must be 'edf' or 'bdf', got {fmt!r}")
         files = truth_paths(out)
