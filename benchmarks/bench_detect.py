@@ -156,7 +156,7 @@ def run_accuracy(
                     }
                 )
                 if verbose:
-                    _explain(det.movements, ref, night.artefacts, det.leg)
+                    _explain(det.movements, ref, det.excluded, night.artefacts, det.leg)
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 160, "display.max_rows", 500):
         print(table.round(3).to_string(index=False))
@@ -168,8 +168,21 @@ def run_accuracy(
     return table
 
 
-def _explain(pred: pd.DataFrame, ref: pd.DataFrame, artefacts: pd.DataFrame, leg: str) -> None:
+def _explain(
+    pred: pd.DataFrame,
+    ref: pd.DataFrame,
+    excluded: pd.DataFrame,
+    artefacts: pd.DataFrame,
+    leg: str,
+) -> None:
     """Print unmatched predictions and references (for tuning)."""
+    label = "Leg L" if leg == "left" else "Leg R"
+    arts = artefacts[artefacts["channel"] == label]
+
+    def overlaps(df: pd.DataFrame, col: str, t0: float, t1: float) -> str:
+        hit = df[(df["onset"] < t1) & (df["onset"] + df["duration"] > t0)]
+        return ",".join(str(v) for v in hit[col])
+
     p_on = pred["onset"].to_numpy(float)
     p_off = p_on + pred["duration"].to_numpy(float)
     r_on = ref["onset"].to_numpy(float)
@@ -178,23 +191,26 @@ def _explain(pred: pd.DataFrame, ref: pd.DataFrame, artefacts: pd.DataFrame, leg
     fp = np.setdiff1d(np.arange(p_on.size), mp)
     fn = np.setdiff1d(np.arange(r_on.size), mr)
     print(f"--- {leg}: {fp.size} false, {fn.size} missed")
+
+    def spans(df: pd.DataFrame) -> str:
+        pairs = zip(df["onset"], df["duration"], strict=True)
+        return "; ".join(f"{o:.2f}+{d:.2f}" for o, d in pairs)
+
     for i in fp:
         near = ref[(r_on < p_off[i] + 3) & (r_off > p_on[i] - 3)]
+        row = pred.iloc[i]
         print(
-            f"  FP {p_on[i]:9.2f} +{pred['duration'].iloc[i]:5.2f} amp {pred['amplitude_uv'].iloc[i]:6.1f}"
-            f" rest {pred['resting_uv'].iloc[i]:5.2f} near truth: "
-            + "; ".join(
-                f"{o:.2f}+{d:.2f}" for o, d in zip(near["onset"], near["duration"], strict=True)
-            )
+            f"  FP {p_on[i]:9.2f} +{row['duration']:5.2f} amp {row['amplitude_uv']:6.1f}"
+            f" rest {row['resting_uv']:5.2f} near truth: {spans(near)}"
         )
     for j in fn:
         near = pred[(p_on < r_off[j] + 3) & (p_off > r_on[j] - 3)]
+        row = ref.iloc[j]
         print(
-            f"  FN {r_on[j]:9.2f} +{ref['duration'].iloc[j]:5.2f} amp {ref['amplitude_uv'].iloc[j]:6.1f}"
-            f" {ref['kind'].iloc[j]:10s} near pred: "
-            + "; ".join(
-                f"{o:.2f}+{d:.2f}" for o, d in zip(near["onset"], near["duration"], strict=True)
-            )
+            f"  FN {r_on[j]:9.2f} +{row['duration']:5.2f} amp {row['amplitude_uv']:6.1f}"
+            f" {row['kind']:10s} near pred: {spans(near)}"
+            f" | excluded: {overlaps(excluded, 'reason', r_on[j], r_off[j])}"
+            f" | truth artefact: {overlaps(arts, 'kind', r_on[j], r_off[j])}"
         )
 
 

@@ -55,7 +55,7 @@ MARGIN_GROUPS: Final[int] = 1
 #: A block-to-block change of the raw block mean above this many µV ...
 ARTEFACT_STEP_UV: Final[float] = 60.0
 #: ... and above this many times the group's largest envelope value marks an artefact.
-ARTEFACT_STEP_RATIO: Final[float] = 0.6
+ARTEFACT_STEP_RATIO: Final[float] = 1.0
 
 
 def _dilate(mask: npt.NDArray[np.bool_], k: int) -> npt.NDArray[np.bool_]:
@@ -185,15 +185,18 @@ def transients(codes: I8, raw_block_mean: F32, env: F32, group: int) -> I8:
     Notes
     -----
     A group is an artefact when the largest block-to-block change of ``raw_block_mean`` exceeds
-    :data:`ARTEFACT_STEP_UV` and :data:`ARTEFACT_STEP_RATIO` x the group's largest envelope value.
-    For muscle bursts that change is ~0.15-0.2 x the envelope; for pops and cable motion it is
-    several times the envelope. Slow baseline drift (sweat, < 0.5 Hz) changes the block mean by
+    :data:`ARTEFACT_STEP_UV` and :data:`ARTEFACT_STEP_RATIO` x the largest envelope value of the
+    group and its two neighbours. For muscle bursts that change is ~0.15-0.25 x the envelope; for
+    pops and cable motion it is several times the envelope. Slow baseline drift (sweat, < 0.5 Hz) changes the block mean by
     only a few µV per block and is not flagged.
     """
     n = codes.shape[0]
     step = np.abs(np.diff(raw_block_mean, prepend=raw_block_mean[:1]))
     step_max = _per_group_max(step, n, group)
     env_max = _per_group_max(env, n, group)
+    # the envelope of a movement ending (or starting) near a group boundary is in the neighbour
+    env_max = np.maximum(env_max, np.concatenate([env_max[1:], env_max[-1:]]))
+    env_max = np.maximum(env_max, np.concatenate([env_max[:1], env_max[:-1]]))
     hit = (codes == 0) & (step_max > ARTEFACT_STEP_UV) & (step_max > ARTEFACT_STEP_RATIO * env_max)
     out = codes.copy()
     grown = _dilate(hit, MARGIN_GROUPS) & (out == 0)

@@ -8,8 +8,9 @@ of posture shifts it in a step. The estimate works on the envelope (see
    (:data:`QUIET_QUANTILE`), so a movement filling part of a second does not raise it;
 2. a *look-back* and a *look-ahead* estimate take a low order statistic
    (:data:`WINDOW_QUANTILE`) of the quiet levels over the previous and the next
-   :data:`WINDOW_S` seconds. A low quantile of a window ignores movements as long as they fill
-   less than ~3/4 of it (dense periodic movements fill at most about half);
+   :data:`WINDOW_S` seconds (valid groups only). A low quantile of a window ignores movements
+   as long as they fill less than ~3/4 of it (dense periodic movements fill at most about half,
+   the longest single movements a quarter);
 3. at each group the estimate closer to the group's own quiet level is taken. Where the level is
    steady both agree; right after an upward posture step the look-back estimate is still the old,
    low level while the look-ahead one is already the new level, and the group's own quiet level
@@ -32,11 +33,15 @@ from numpy.lib.stride_tricks import sliding_window_view
 F32 = npt.NDArray[np.float32]
 
 #: Quantile of the envelope within a ~1 s group taken as that group's quiet level.
-QUIET_QUANTILE: Final[float] = 0.25
+QUIET_QUANTILE: Final[float] = 0.5
 #: Quantile of the quiet levels within the look-back / look-ahead window.
 WINDOW_QUANTILE: Final[float] = 0.25
-#: Length of the look-back and look-ahead windows in seconds.
+#: Length of the look-back and look-ahead windows in seconds. Long enough that no single movement
+#: (posture changes last up to ~30 s) fills three quarters of it, so a long movement is never
+#: mistaken for a step of the resting level.
 WINDOW_S: Final[float] = 120.0
+#: A window with fewer valid groups gives no estimate (the other side's is used).
+MIN_VALID_GROUPS: Final[int] = 5
 
 
 def _order_stat(a: npt.NDArray[np.float32], q: float) -> npt.NDArray[np.float32]:
@@ -87,8 +92,13 @@ def resting_level(
     w = max(2, round(WINDOW_S / group_s))
     pad = np.full(w - 1, np.inf, dtype=np.float32)
     padded = np.concatenate([pad, qv, pad])
-    windows = sliding_window_view(padded, w)  # row i covers padded[i : i + w]
-    stat = _order_stat(np.array(windows), WINDOW_QUANTILE)
+    # row i covers padded[i : i + w]; invalid groups (inf) sort last, so the quantile is taken
+    # over the valid groups of each window only
+    windows = np.sort(sliding_window_view(padded, w), axis=1)
+    n_valid = np.isfinite(windows).sum(axis=1)
+    k = np.round(WINDOW_QUANTILE * (np.maximum(n_valid, 1) - 1)).astype(np.int64)
+    stat = windows[np.arange(windows.shape[0]), k]
+    stat[n_valid < MIN_VALID_GROUPS] = np.inf
     back = stat[:n_groups]  # window ending at group g
     ahead = stat[w - 1 : w - 1 + n_groups]  # window starting at group g
     back = np.where(np.isfinite(back), back, ahead)

@@ -10,13 +10,14 @@ Pipeline (each step vectorised; nothing loops over samples or blocks):
    (:data:`ENVELOPE_SCALE`), blanked around R peaks when an ECG is given
    (:mod:`twitchscope.detect.ecg`), then a running median of 5 blocks;
 5. adaptive resting level (:mod:`twitchscope.detect.baseline`) and ``high_noise`` exclusion;
-6. hysteresis: an LM starts at the first block above rest + ``onset_threshold_uv`` and ends at
-   the start of the first run of >= ``offset_min_duration_s`` below rest +
-   ``offset_threshold_uv``; runs are found with ``np.diff`` on boolean masks;
+6. hysteresis: an LM starts where the envelope rises from the resting band to above rest +
+   ``onset_threshold_uv`` and ends at the start of the first run of >= ``offset_min_duration_s``
+   below rest + ``offset_threshold_uv``; runs are found with ``np.diff`` on boolean masks;
 7. no movement starts in an excluded stretch; gaps, flat, clipped and noisy stretches count as
    quiet (a movement running into one ends there), movement artefacts are bridged (see
-   :func:`hysteresis`); same-leg LMs less than ``merge_gap_s`` apart are joined; LMs shorter than ``min_lm_duration_s`` are dropped; with ``morphology_rule`` an LM must
-   hold a ``morphology_window_s`` stretch whose median block envelope exceeds rest +
+   :func:`hysteresis`); same-leg LMs less than ``merge_gap_s`` apart are joined; LMs shorter
+   than ``min_lm_duration_s`` are dropped; with ``morphology_rule`` an LM must hold a
+   ``morphology_window_s`` stretch whose median block envelope exceeds rest +
    ``morphology_threshold_uv`` (rejects spike trains);
 8. features per LM: peak and integral of the envelope above rest, resting level at onset.
 
@@ -252,8 +253,9 @@ def detect_leg_movements(
     group = max(1, round(1.0 / block_s))
     group_s = group * block_s
 
-    total = float(np.sum(x, dtype=np.float64))
-    has_nan = not math.isfinite(total)
+    raw_mean = block_mean(x, block)  # NaN or inf anywhere shows in its sum
+    tail = x[raw_mean.shape[0] * block :]
+    has_nan = not (math.isfinite(float(raw_mean.sum())) and bool(np.isfinite(tail).all()))
     if has_nan:
         x = np.where(np.isfinite(x), x, np.float32(np.nan)).astype(np.float32)
     codes, ptp = art.raw_exclusions(x, block * group, has_nan)
@@ -270,10 +272,11 @@ def detect_leg_movements(
     if has_nan:
         x = np.nan_to_num(x, nan=0.0)
 
-    raw_mean = block_mean(x, block)
+    if has_nan:
+        raw_mean = block_mean(x, block)
     sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
     y = filter_emg(x, fs, sos)
-    fine = block_mean_abs(y, block)
+    fine = block_mean_abs(y, block, overwrite=True)
     del y
     fine *= np.float32(ENVELOPE_SCALE)
     if r_times is None and ecg is not None:

@@ -132,15 +132,15 @@ def emg_sos(
 def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
     """Apply ``sos`` to ``x`` (float32, no NaN) in one causal pass, warmed up.
 
-    The filter state is first run over the first :data:`WARMUP_S` seconds time-reversed (starting
-    from the steady state of the first of them), so neither a DC offset nor the notch's slow
-    settling rings at the start of the recording.
+    The filter state is first run over an odd extension of the first :data:`WARMUP_S` seconds
+    before the start (``2 x[0] - x[m:0:-1]``, continuous in value and slope, as ``filtfilt``
+    pads), so neither a DC offset nor the notch's slow settling rings at the start.
     """
-    if x.shape[0] == 0:
+    if x.shape[0] < 2:
         return x.astype(np.float32)
     sos32 = sos.astype(np.float32)
-    m = min(x.shape[0], max(1, int(WARMUP_S * fs)))
-    head = np.ascontiguousarray(x[m - 1 :: -1] if m > 1 else x[:1])
+    m = min(x.shape[0] - 1, max(1, int(WARMUP_S * fs)))
+    head = (np.float32(2.0) * x[0] - x[m:0:-1]).astype(np.float32)
     zi = (sps.sosfilt_zi(sos) * float(head[0])).astype(np.float32)
     _, zi = sps.sosfilt(sos32, head, zi=zi)
     y, _ = sps.sosfilt(sos32, x, zi=zi.astype(np.float32))
@@ -155,13 +155,16 @@ def block_mean(x: F32, block: int) -> F32:
     return out
 
 
-def block_mean_abs(y: F32, block: int) -> F32:
+def block_mean_abs(y: F32, block: int, *, overwrite: bool = False) -> F32:
     """Mean absolute value of ``y`` over consecutive blocks of ``block`` samples (µV).
 
-    A trailing part shorter than a block is dropped.
+    A trailing part shorter than a block is dropped. With ``overwrite`` the absolute value is
+    taken in place (``y`` is destroyed), which saves a copy of the whole signal.
     """
     nb = y.shape[0] // block
-    out = np.abs(y[: nb * block]).reshape(nb, block).sum(axis=1, dtype=np.float32)
+    part = y[: nb * block]
+    rect = np.abs(part, out=part) if overwrite else np.abs(part)
+    out = rect.reshape(nb, block).sum(axis=1, dtype=np.float32)
     out *= np.float32(1.0 / block)
     return out
 
