@@ -54,8 +54,8 @@ def test_wide_large_qrs_needs_and_uses_the_ecg_channel() -> None:
     fs, dur = 256.0, 100.0
     n = int(fs * dur)
     qrs, _ = qrs_train(n, fs, 40.0)
-    # a wide (~150 ms) QRS-like leak that survives the running median
-    wide = np.convolve(qrs, np.ones(int(0.1 * fs)) / 4, mode="same")
+    # a wide (~120 ms) QRS-like leak that survives the running median
+    wide = np.convolve(qrs, np.ones(int(0.06 * fs)) / 4, mode="same")
     dirty = emg(BURSTS, fs=fs, duration=dur, extra=wide)
     ecg = Signal("ECG", (qrs * 50).astype(np.float32), fs, role="ecg")
     with_ecg = detect_leg_movements(dirty, "left", ecg=ecg).movements

@@ -37,7 +37,7 @@ R_REFRACTORY_S: Final[float] = 0.3
 R_THRESHOLD_SHARE: Final[float] = 0.5
 #: Seconds of leg envelope blanked before / after each R peak (the QRS is ~80-100 ms wide and the
 #: 10 Hz high-pass rings for a few tens of ms after it).
-BLANK_BEFORE_S: Final[float] = 0.05
+BLANK_BEFORE_S: Final[float] = 0.06
 BLANK_AFTER_S: Final[float] = 0.1
 
 
@@ -88,7 +88,11 @@ def blank_envelope(
     -------
     ndarray of float32
         A copy where every block overlapping ``[t - BLANK_BEFORE_S, t + BLANK_AFTER_S]`` around an
-        R peak takes the smaller of the nearest unblanked values before and after it.
+        R peak is capped at the larger of the nearest unblanked values before and after it.
+        In quiet EMG both neighbours are quiet, so a QRS complex is removed; inside or at the edge
+        of a movement the cap is the movement's level, so the movement is not eroded (replacing
+        blanked blocks by the smaller neighbour would cut 0.2 s out of movements at every beat
+        near their edges and split or shorten short ones).
     """
     n = fine.shape[0]
     if n == 0 or r_times.size == 0:
@@ -110,8 +114,9 @@ def blank_envelope(
     np.maximum.accumulate(prev, out=prev)
     nxt = np.where(blanked, n, idx)
     nxt = np.minimum.accumulate(nxt[::-1])[::-1]
-    before = np.where(prev >= 0, fine[np.maximum(prev, 0)], np.inf)
-    after = np.where(nxt < n, fine[np.minimum(nxt, n - 1)], np.inf)
+    before = np.where(prev >= 0, fine[np.maximum(prev, 0)], -np.inf)
+    after = np.where(nxt < n, fine[np.minimum(nxt, n - 1)], -np.inf)
     out = fine.copy()
-    out[blanked] = np.minimum(before, after)[blanked].astype(np.float32)
+    cap = np.maximum(before, after)
+    out[blanked] = np.minimum(fine[blanked], cap[blanked]).astype(np.float32)
     return out
