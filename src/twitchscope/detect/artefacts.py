@@ -50,7 +50,7 @@ CLIP_MIN_SAMPLES: Final[int] = 3
 #: ... and at least this share of the group. A huge burst touching the rail at a few peaks is
 #: still a scorable movement; an amplifier stuck at the rail is not.
 CLIP_MIN_SHARE: Final[float] = 0.1
-#: Groups excluded on each side of a gap or a clipped group (filter transients).
+#: Groups excluded on each side of an excluded group (filter transients, partial groups).
 MARGIN_GROUPS: Final[int] = 1
 #: A block-to-block change of the raw block mean above this many µV ...
 ARTEFACT_STEP_UV: Final[float] = 60.0
@@ -151,11 +151,12 @@ def raw_exclusions(x: F32, group_samples: int, has_nan: bool) -> tuple[I8, F32]:
             if cand.size == 0:
                 continue
             idx = cand[:, None] * group_samples + np.arange(group_samples)[None, :]
-            idx = np.minimum(idx, x.shape[0] - 1)
-            at_rail = (side * (x[idx] - rail) >= -tol).sum(axis=1)
+            inside = idx < x.shape[0]  # the last group may be partial
+            vals = x[np.minimum(idx, x.shape[0] - 1)]
+            at_rail = ((side * (vals - rail) >= -tol) & inside).sum(axis=1)
             need = max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * group_samples)
             clipped[cand[at_rail >= need]] = True
-    codes[flat & ~clipped] = REASON_CODES["flat"]
+    codes[_dilate(flat, MARGIN_GROUPS) & ~clipped] = REASON_CODES["flat"]
     codes[_dilate(clipped, MARGIN_GROUPS)] = REASON_CODES["clipping"]
     codes[_dilate(nan_group, MARGIN_GROUPS)] = REASON_CODES["gap"]
     return codes, ptp
@@ -205,9 +206,13 @@ def transients(codes: I8, raw_block_mean: F32, env: F32, group: int) -> I8:
 
 
 def high_noise(codes: I8, rest_groups: F32, max_resting_uv: float) -> I8:
-    """Add ``high_noise`` to usable groups whose resting level exceeds ``max_resting_uv`` (µV)."""
+    """Add ``high_noise`` to usable groups whose resting level exceeds ``max_resting_uv`` (µV).
+
+    One group on each side is added too: the group where the noise begins holds some of it.
+    """
     out = codes.copy()
-    out[(out == 0) & (rest_groups[: out.shape[0]] > max_resting_uv)] = REASON_CODES["high_noise"]
+    noisy = rest_groups[: out.shape[0]] > max_resting_uv
+    out[(out == 0) & _dilate(noisy, MARGIN_GROUPS)] = REASON_CODES["high_noise"]
     return out
 
 

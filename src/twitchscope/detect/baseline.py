@@ -11,7 +11,8 @@ of posture shifts it in a step. The estimate works on the envelope (see
    :data:`WINDOW_S` seconds (valid groups only). A low quantile of a window ignores movements
    as long as they fill less than ~3/4 of it (dense periodic movements fill at most about half,
    the longest single movements a quarter);
-3. at each group the estimate closer to the group's own quiet level is taken. Where the level is
+3. at each group the estimate closer to the group's own quiet level (the median within
+   :data:`LOCAL_GROUPS` groups around it) is taken. Where the level is
    steady both agree; right after an upward posture step the look-back estimate is still the old,
    low level while the look-ahead one is already the new level, and the group's own quiet level
    picks the right one (and the reverse before a step). A plain centred running percentile would
@@ -40,6 +41,11 @@ WINDOW_QUANTILE: Final[float] = 0.25
 #: (posture changes last up to ~30 s) fills three quarters of it, so a long movement is never
 #: mistaken for a step of the resting level.
 WINDOW_S: Final[float] = 120.0
+#: The group's own level, which picks between the look-back and look-ahead estimates, is the
+#: median quiet level within this many groups on either side, so that a movement of a few
+#: seconds does not pose as the level of the regime it happens to be nearer to, while a step
+#: of the level is seen where it happens.
+LOCAL_GROUPS: Final[int] = 3
 #: A window with fewer valid groups gives no estimate (the other side's is used).
 MIN_VALID_GROUPS: Final[int] = 5
 
@@ -103,11 +109,22 @@ def resting_level(
     ahead = stat[w - 1 : w - 1 + n_groups]  # window starting at group g
     back = np.where(np.isfinite(back), back, ahead)
     ahead = np.where(np.isfinite(ahead), ahead, back)
-    own = np.where(np.isfinite(qv), qv, np.minimum(back, ahead))
+    own = _local_median(qv, LOCAL_GROUPS)
+    own = np.where(np.isfinite(own), own, np.minimum(back, ahead))
     rest = np.where(np.abs(own - back) <= np.abs(own - ahead), back, ahead)
     if not np.isfinite(rest).all():
         rest = _fill_nearest(rest)
     return np.repeat(rest.astype(np.float32), group)[: env.shape[0]]
+
+
+def _local_median(v: F32, k: int) -> F32:
+    """Centred running median over ``2 k + 1`` values (edges padded with the end values).
+
+    A median keeps a step edge where it is and ignores anything filling at most ``k`` values.
+    """
+    padded = np.concatenate([np.repeat(v[:1], k), v, np.repeat(v[-1:], k)])
+    windows = np.sort(sliding_window_view(padded, 2 * k + 1), axis=1)
+    return windows[:, k]
 
 
 def _fill_nearest(v: F32) -> F32:
