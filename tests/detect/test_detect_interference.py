@@ -22,7 +22,7 @@ def _durations(sig: Signal, **kw: object) -> list[tuple[float, float]]:
 @pytest.mark.parametrize("peak_uv", [8.0, 15.0, 30.0])
 def test_qrs_spikes_neither_create_nor_extend_movements(peak_uv: float) -> None:
     fs, dur = 256.0, 100.0
-    qrs, beats = qrs_train(int(fs * dur), fs, peak_uv)
+    qrs, _ = qrs_train(int(fs * dur), fs, peak_uv)
     clean = emg(BURSTS, fs=fs, duration=dur)
     dirty = emg(BURSTS, fs=fs, duration=dur, extra=qrs)
     ecg = Signal("ECG", (qrs * 50).astype(np.float32), fs, role="ecg")

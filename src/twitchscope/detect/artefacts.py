@@ -188,8 +188,8 @@ def transients(codes: I8, raw_block_mean: F32, env: F32, group: int) -> I8:
     A group is an artefact when the largest block-to-block change of ``raw_block_mean`` exceeds
     :data:`ARTEFACT_STEP_UV` and :data:`ARTEFACT_STEP_RATIO` x the largest envelope value of the
     group and its two neighbours. For muscle bursts that change is ~0.15-0.25 x the envelope; for
-    pops and cable motion it is several times the envelope. Slow baseline drift (sweat, < 0.5 Hz) changes the block mean by
-    only a few µV per block and is not flagged.
+    pops and cable motion it is several times the envelope. Slow baseline drift (sweat,
+    < 0.5 Hz) changes the block mean by only a few µV per block and is not flagged.
     """
     n = codes.shape[0]
     step = np.abs(np.diff(raw_block_mean, prepend=raw_block_mean[:1]))
