@@ -18,8 +18,9 @@ of posture shifts it in a step. The estimate works on the envelope (see
    picks the right one (and the reverse before a step). A plain centred running percentile would
    lag a step by a third of its window and turn the step into false movements.
 
-Groups marked invalid (gaps, flat or clipped stretches) take no part in the estimate; where no
-valid group is near, the nearest estimate is carried over. Runs on ~28,800 values for an 8 h
+Groups marked invalid (gaps, flat, clipped or artefact stretches) take no part in the estimate;
+where a window holds too few valid groups the other side's estimate is used, and where neither
+does, the local level itself. Runs on ~28,800 values for an 8 h
 night, so its cost is negligible next to the filter.
 """
 
@@ -109,11 +110,14 @@ def resting_level(
     ahead = stat[w - 1 : w - 1 + n_groups]  # window starting at group g
     back = np.where(np.isfinite(back), back, ahead)
     ahead = np.where(np.isfinite(ahead), ahead, back)
+    local = _local_median(q, LOCAL_GROUPS)
     own = _local_median(qv, LOCAL_GROUPS)
-    own = np.where(np.isfinite(own), own, np.minimum(back, ahead))
+    own = np.where(np.isfinite(own), own, local)
     rest = np.where(np.abs(own - back) <= np.abs(own - ahead), back, ahead)
     if not np.isfinite(rest).all():
-        rest = _fill_nearest(rest)
+        # no window around holds enough valid groups (e.g. one usable second inside a long
+        # disconnected stretch): the local level itself, never a level from far away
+        rest = np.where(np.isfinite(rest), rest, local)
     return np.repeat(rest.astype(np.float32), group)[: env.shape[0]]
 
 
@@ -125,13 +129,3 @@ def _local_median(v: F32, k: int) -> F32:
     padded = np.concatenate([np.repeat(v[:1], k), v, np.repeat(v[-1:], k)])
     windows = np.sort(sliding_window_view(padded, 2 * k + 1), axis=1)
     return windows[:, k]
-
-
-def _fill_nearest(v: F32) -> F32:
-    """Replace non-finite values by the previous finite one (the first finite one at the start)."""
-    ok = np.isfinite(v)
-    idx = np.where(ok, np.arange(v.shape[0]), 0)
-    np.maximum.accumulate(idx, out=idx)
-    first = int(np.argmax(ok))
-    idx[: first + 1] = np.where(ok[: first + 1], idx[: first + 1], first)
-    return v[idx]
