@@ -338,7 +338,7 @@ def detect_leg_movements(
     scored_rest = rest[~excluded]
     rest_med = float(np.median(scored_rest)) if scored_rest.size else float("nan")
     rest_p95 = float(np.percentile(scored_rest, 95)) if scored_rest.size else float("nan")
-    warnings = _warnings(label, src, excluded_s, duration, table, env, excluded)
+    warnings = _warnings(label, src, signal.source_unit, excluded_s, duration, table, env, excluded)
     return LegDetection(
         leg=leg,
         channel=label,
@@ -356,6 +356,7 @@ def detect_leg_movements(
 def _warnings(
     label: str,
     src: str,
+    source_unit: str,
     excluded_s: float,
     duration: float,
     table: pd.DataFrame,
@@ -378,7 +379,7 @@ def _warnings(
         out.append(
             f"{where}: median EMG amplitude {level:.3g} µV is implausible for leg EMG "
             f"(expected {lo:g}-{hi:g} µV); the channel is probably in the wrong unit "
-            f"(file states {label!r} in its header unit) or not a leg EMG"
+            f"(its header says {source_unit!r}) or not a leg EMG"
         )
     return out
 
