@@ -39,6 +39,10 @@ from twitchscope.detect.result import EXCLUSION_REASONS, empty_excluded
 F32 = npt.NDArray[np.float32]
 I8 = npt.NDArray[np.int8]
 
+#: Share of excluded time above which a warning is given.
+MOSTLY_EXCLUDED_SHARE: Final[float] = 0.5
+#: Median envelope (µV) outside this range suggests a wrong unit.
+PLAUSIBLE_REST_UV: Final[tuple[float, float]] = (0.01, 500.0)
 #: Reason code of each exclusion reason (0 = scored).
 REASON_CODES: Final[dict[str, int]] = {r: i + 1 for i, r in enumerate(EXCLUSION_REASONS)}
 #: A group with a smaller peak-to-peak (µV) is flat.
@@ -239,3 +243,39 @@ def exclusion_table(codes: I8, group_s: float, start: float, duration: float) ->
             "reason": names[run_code],
         }
     )
+
+
+def channel_warnings(
+    label: str,
+    src: str,
+    source_unit: str,
+    excluded_s: float,
+    duration: float,
+    table: pd.DataFrame,
+    env: F32,
+    excluded: npt.NDArray[np.bool_],
+) -> list[str]:
+    """Human-readable warnings about the channel, each naming it (file and label).
+
+    Warns when more than :data:`MOSTLY_EXCLUDED_SHARE` of the channel could not be scored, and
+    when the median envelope of the scored time lies outside :data:`PLAUSIBLE_REST_UV` (most
+    likely a channel in mV or V labelled µV, or not a leg EMG).
+    """
+    out: list[str] = []
+    where = f"{src}: channel {label!r}" if src != "signal" else f"channel {label!r}"
+    if duration > 0 and excluded_s / duration > MOSTLY_EXCLUDED_SHARE:
+        by_reason = table.groupby("reason")["duration"].sum().sort_values(ascending=False)
+        reasons = ", ".join(f"{r} {s / 60:.1f} min" for r, s in by_reason.items())
+        out.append(
+            f"{where}: {100 * excluded_s / duration:.0f} % of the recording could not be scored "
+            f"({reasons}); leg-movement counts from it are unreliable"
+        )
+    level = float(np.median(env[~excluded])) if (~excluded).any() else float(np.median(env))
+    lo, hi = PLAUSIBLE_REST_UV
+    if level < lo or level > hi:
+        out.append(
+            f"{where}: median EMG amplitude {level:.3g} µV is implausible for leg EMG "
+            f"(expected {lo:g}-{hi:g} µV); the channel is probably in the wrong unit "
+            f"(its header says {source_unit!r}) or not a leg EMG"
+        )
+    return out

@@ -59,10 +59,6 @@ I64 = npt.NDArray[np.int64]
 
 #: Envelope scale: sine-equivalent amplitude from the rectified mean (pi / 2).
 ENVELOPE_SCALE: Final[float] = math.pi / 2
-#: Share of excluded time above which a warning is given.
-MOSTLY_EXCLUDED_SHARE: Final[float] = 0.5
-#: Median resting envelope (µV) outside this range suggests a wrong unit.
-PLAUSIBLE_REST_UV: Final[tuple[float, float]] = (0.01, 500.0)
 #: Longest step back (s) from the onset-threshold crossing to the start of the rise.
 ONSET_LOOKBACK_S: Final[float] = 0.25
 #: Blocks averaged before taking a movement's peak amplitude.
@@ -271,8 +267,6 @@ def detect_leg_movements(
         )
     if has_nan:
         x = np.nan_to_num(x, nan=0.0)
-
-    if has_nan:
         raw_mean = block_mean(x, block)
     sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
     y = filter_emg(x, fs, sos)
@@ -338,7 +332,9 @@ def detect_leg_movements(
     scored_rest = rest[~excluded]
     rest_med = float(np.median(scored_rest)) if scored_rest.size else float("nan")
     rest_p95 = float(np.percentile(scored_rest, 95)) if scored_rest.size else float("nan")
-    warnings = _warnings(label, src, signal.source_unit, excluded_s, duration, table, env, excluded)
+    warnings = art.channel_warnings(
+        label, src, signal.source_unit, excluded_s, duration, table, env, excluded
+    )
     return LegDetection(
         leg=leg,
         channel=label,
@@ -351,37 +347,6 @@ def detect_leg_movements(
         resting_uv_p95=rest_p95,
         warnings=warnings,
     )
-
-
-def _warnings(
-    label: str,
-    src: str,
-    source_unit: str,
-    excluded_s: float,
-    duration: float,
-    table: pd.DataFrame,
-    env: F32,
-    excluded: npt.NDArray[np.bool_],
-) -> list[str]:
-    """Human-readable warnings about the channel, each naming it."""
-    out: list[str] = []
-    where = f"{src}: channel {label!r}" if src != "signal" else f"channel {label!r}"
-    if duration > 0 and excluded_s / duration > MOSTLY_EXCLUDED_SHARE:
-        by_reason = table.groupby("reason")["duration"].sum().sort_values(ascending=False)
-        reasons = ", ".join(f"{r} {s / 60:.1f} min" for r, s in by_reason.items())
-        out.append(
-            f"{where}: {100 * excluded_s / duration:.0f} % of the recording could not be scored "
-            f"({reasons}); leg-movement counts from it are unreliable"
-        )
-    level = float(np.median(env[~excluded])) if (~excluded).any() else float(np.median(env))
-    lo, hi = PLAUSIBLE_REST_UV
-    if level < lo or level > hi:
-        out.append(
-            f"{where}: median EMG amplitude {level:.3g} µV is implausible for leg EMG "
-            f"(expected {lo:g}-{hi:g} µV); the channel is probably in the wrong unit "
-            f"(its header says {source_unit!r}) or not a leg EMG"
-        )
-    return out
 
 
 def detect_legs(
