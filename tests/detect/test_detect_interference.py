@@ -146,3 +146,13 @@ def test_two_legs_share_one_ecg_pass() -> None:
     right = emg([(30.0, 2.0, 30.0)], fs=fs, duration=dur, extra=qrs, seed=4, label="Leg R")
     dl, dr = detect_legs(left, right, ecg=ecg)
     assert (dl.n_movements, dr.n_movements) == (1, 1)
+
+
+def test_noisy_resting_emg_below_the_limit_gives_no_false_movements() -> None:
+    # resting EMG of 11 µV RMS (just below the high-noise limit): its upward fluctuations must
+    # not count as movements, while a 20 µV RMS movement is still found
+    sig = emg([(100.0, 2.0, 20.0)], duration=600.0, rest_rms=11.0, seed=1)
+    det = detect_leg_movements(sig, "left")
+    assert det.excluded_s == 0.0
+    assert 12.0 < det.resting_uv_median < 15.0
+    assert det.movements["onset"].round(0).tolist() == [100.0]

@@ -312,6 +312,9 @@ def detect_leg_movements(
         )
         on, off = on[ok], off[ok]
     peak, area, rest_on = _features(fine, rest, on, off, block_s)
+    # the rise must hold for ~0.25 s, not be one upward fluctuation of a noisy resting EMG
+    sustained = peak >= rules.onset_threshold_uv
+    on, off, peak, area, rest_on = (a[sustained] for a in (on, off, peak, area, rest_on))
 
     if on.size:
         movements = pd.DataFrame(
