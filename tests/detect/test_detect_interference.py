@@ -149,10 +149,13 @@ def test_two_legs_share_one_ecg_pass() -> None:
 
 
 def test_noisy_resting_emg_below_the_limit_gives_no_false_movements() -> None:
-    # resting EMG of 11 µV RMS (just below the high-noise limit): its upward fluctuations must
-    # not count as movements, while a 20 µV RMS movement is still found
-    sig = emg([(100.0, 2.0, 20.0)], duration=600.0, rest_rms=11.0, seed=1)
-    det = detect_leg_movements(sig, "left")
-    assert det.excluded_s == 0.0
-    assert 12.0 < det.resting_uv_median < 15.0
-    assert det.movements["onset"].round(0).tolist() == [100.0]
+    # resting EMG of 12 µV RMS (just below the high-noise limit) with a strong QRS leak: its
+    # upward fluctuations must not count as movements, while a 20 µV RMS movement is found
+    fs, dur = 256.0, 1200.0
+    qrs, _ = qrs_train(int(fs * dur), fs, 14.0)
+    for seed in (0, 2):
+        sig = emg([(100.0, 2.0, 20.0)], fs=fs, duration=dur, rest_rms=12.0, seed=seed, extra=qrs)
+        det = detect_leg_movements(sig, "left")
+        assert det.excluded_s == 0.0
+        assert 13.0 < det.resting_uv_median < 15.0
+        assert det.movements["onset"].round(0).tolist() == [100.0]
