@@ -2,7 +2,7 @@
 
 Everything is decided per *group* of samples (about one second, a whole number of envelope
 blocks) from cheap reductions of the raw samples (one ``max`` and one ``min`` per group; NaN
-handling only when the signal holds NaN), so the cost is a few milliseconds for a night.
+counting only when the signal holds NaN), so the cost is a few milliseconds for a night.
 
 Reasons (codes in :data:`REASON_CODES`):
 
@@ -15,8 +15,9 @@ Reasons (codes in :data:`REASON_CODES`):
     :data:`FLAT_REL` of the channel's typical group peak-to-peak when the whole channel is on a
     much smaller scale (wrong unit: then the unit warning, not "flat", is what the user needs).
 ``clipping``
-    at least :data:`CLIP_MIN_SAMPLES` samples of a group sit at the channel's extreme value
-    (the physical rail); the filtered signal there is meaningless. Neighbouring groups too.
+    at least :data:`CLIP_MIN_SAMPLES` samples and :data:`CLIP_MIN_SHARE` of a group sit at the
+    channel's extreme value (the physical rail); the filtered signal there is meaningless.
+    Neighbouring groups too.
 ``artefact``
     electrode pops (steps) and cable motion (large 0.5-5 Hz swings): large changes of the
     low-passed raw signal that muscle activity cannot explain (see :func:`transients`). Excluded
@@ -82,18 +83,18 @@ def _group_view(x: F32, size: int) -> tuple[F32, F32 | None]:
 
 
 def _group_reduce(x: F32, size: int, fn: str) -> F32:
-    """``max``/``min``/``any-nan`` per group of ``size`` samples (partial last group included)."""
+    """``max``, ``min`` or ``sum`` per group of ``size`` samples (partial last group included)."""
     full, rest = _group_view(x, size)
-    parts = []
-    if fn == "max":
-        parts.append(full.max(axis=1) if full.shape[0] else np.empty(0, np.float32))
-        if rest is not None:
-            parts.append(np.array([rest.max()], dtype=np.float32))
-    else:
-        parts.append(full.min(axis=1) if full.shape[0] else np.empty(0, np.float32))
-        if rest is not None:
-            parts.append(np.array([rest.min()], dtype=np.float32))
+    ufunc = {"max": np.maximum, "min": np.minimum, "sum": np.add}[fn]
+    parts = [ufunc.reduce(full, axis=1) if full.shape[0] else np.empty(0, np.float32)]
+    if rest is not None:
+        parts.append(np.array([ufunc.reduce(rest)], dtype=np.float32))
     return np.concatenate(parts).astype(np.float32, copy=False)
+
+
+def nan_counts(missing: npt.NDArray[np.bool_], group_samples: int) -> F32:
+    """Number of missing (NaN) samples per group."""
+    return _group_reduce(missing.astype(np.float32), group_samples, "sum")
 
 
 def flat_threshold(ptp: F32) -> float:
@@ -104,41 +105,34 @@ def flat_threshold(ptp: F32) -> float:
     return min(FLAT_PTP_UV, FLAT_REL * float(np.percentile(finite, 75)))
 
 
-def raw_exclusions(x: F32, group_samples: int, has_nan: bool) -> tuple[I8, F32]:
-    """Reason code per group from the raw samples: gap, flat, clipping, artefact.
+def raw_exclusions(x: F32, group_samples: int, missing: F32 | None = None) -> tuple[I8, F32]:
+    """Reason code per group from the raw samples: gap, flat, clipping.
 
     Parameters
     ----------
     x : ndarray of float32
-        Raw samples in µV (NaN for gaps).
+        Raw samples in µV, gaps already filled with 0.
     group_samples : int
         Samples per group.
-    has_nan : bool
-        Whether ``x`` holds NaN (checked by the caller with one cheap sum).
+    missing : ndarray of float32, optional
+        Missing (NaN) samples per group (:func:`nan_counts`); None when nothing is missing.
 
     Returns
     -------
     (codes, ptp)
         Reason code per group (0 = usable) and the raw peak-to-peak per group in µV (NaN for
-        groups that are all NaN).
+        groups holding no recorded sample).
     """
-    if has_nan:
-        nan_group = _group_reduce(np.isnan(x).astype(np.float32), group_samples, "max") > 0
-        with np.errstate(invalid="ignore"):
-            full, rest = _group_view(x, group_samples)
-            hi = np.concatenate(
-                [np.nanmax(full, axis=1, initial=-np.inf) if full.shape[0] else []]
-                + ([np.array([np.nanmax(rest, initial=-np.inf)])] if rest is not None else [])
-            ).astype(np.float32)
-            lo = np.concatenate(
-                [np.nanmin(full, axis=1, initial=np.inf) if full.shape[0] else []]
-                + ([np.array([np.nanmin(rest, initial=np.inf)])] if rest is not None else [])
-            ).astype(np.float32)
+    hi = _group_reduce(x, group_samples, "max")
+    lo = _group_reduce(x, group_samples, "min")
+    if missing is None:
+        nan_group = np.zeros(hi.shape[0], dtype=bool)
+        all_nan = nan_group
     else:
-        nan_group = np.zeros(-(-x.shape[0] // group_samples), dtype=bool)
-        hi = _group_reduce(x, group_samples, "max")
-        lo = _group_reduce(x, group_samples, "min")
-    all_nan = ~np.isfinite(hi)
+        sizes = np.full(hi.shape[0], group_samples, dtype=np.float32)
+        sizes[-1] = x.shape[0] - group_samples * (hi.shape[0] - 1)
+        nan_group = missing > 0
+        all_nan = missing >= sizes
     ptp = np.where(all_nan, np.float32(np.nan), hi - lo).astype(np.float32)
     codes = np.zeros(ptp.shape[0], dtype=np.int8)
 
@@ -146,12 +140,12 @@ def raw_exclusions(x: F32, group_samples: int, has_nan: bool) -> tuple[I8, F32]:
     valid = ~all_nan
     flat = valid & (ptp <= flat_threshold(ptp))
     clipped = np.zeros_like(valid)
-    if valid.any() and float(np.nanmax(hi)) - float(np.nanmin(lo)) > flat_threshold(ptp):
-        top, bottom = float(hi[valid].max()), float(lo[valid].min())
-        span = top - bottom
-        tol = 1e-6 * span
+    whole = valid & ~nan_group  # groups with no filled-in gap samples
+    if whole.any() and float(hi[whole].max()) - float(lo[whole].min()) > flat_threshold(ptp):
+        top, bottom = float(hi[whole].max()), float(lo[whole].min())
+        tol = 1e-6 * (top - bottom)
         for rail, ext, side in ((top, hi, 1.0), (bottom, lo, -1.0)):
-            cand = np.flatnonzero(valid & (np.abs(ext - rail) <= tol))
+            cand = np.flatnonzero(whole & (np.abs(ext - rail) <= tol))
             if cand.size == 0:
                 continue
             idx = cand[:, None] * group_samples + np.arange(group_samples)[None, :]

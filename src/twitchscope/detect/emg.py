@@ -251,10 +251,14 @@ def detect_leg_movements(
 
     raw_mean = block_mean(x, block)  # NaN or inf anywhere shows in its sum
     tail = x[raw_mean.shape[0] * block :]
-    has_nan = not (math.isfinite(float(raw_mean.sum())) and bool(np.isfinite(tail).all()))
-    if has_nan:
-        x = np.where(np.isfinite(x), x, np.float32(np.nan)).astype(np.float32)
-    codes, ptp = art.raw_exclusions(x, block * group, has_nan)
+    missing = None
+    if not (math.isfinite(float(raw_mean.sum())) and bool(np.isfinite(tail).all())):
+        gap = ~np.isfinite(x)
+        missing = art.nan_counts(gap, block * group)
+        x = np.where(gap, np.float32(0.0), x).astype(np.float32)
+        del gap
+        raw_mean = block_mean(x, block)
+    codes, ptp = art.raw_exclusions(x, block * group, missing)
     valid_groups = np.isfinite(ptp)
     if not valid_groups.any():
         raise ChannelError(src, label, "holds no recorded samples (all gaps)")
@@ -265,9 +269,6 @@ def detect_leg_movements(
             f"is flat (peak-to-peak at most {float(np.nanmax(ptp)):.3g} µV in every second): "
             "electrode off, or not a recorded channel",
         )
-    if has_nan:
-        x = np.nan_to_num(x, nan=0.0)
-        raw_mean = block_mean(x, block)
     sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
     y = filter_emg(x, fs, sos)
     fine = block_mean_abs(y, block, overwrite=True)
@@ -314,7 +315,8 @@ def detect_leg_movements(
     peak, area, rest_on = _features(fine, rest, on, off, block_s)
     # the rise must hold for ~0.25 s, not be one upward fluctuation of a noisy resting EMG
     sustained = peak >= rules.onset_threshold_uv
-    on, off, peak, area, rest_on = (a[sustained] for a in (on, off, peak, area, rest_on))
+    on, off = on[sustained], off[sustained]
+    peak, area, rest_on = peak[sustained], area[sustained], rest_on[sustained]
 
     if on.size:
         movements = pd.DataFrame(
