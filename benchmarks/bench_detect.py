@@ -137,11 +137,18 @@ def run_speed(hours: float, fs: float, scenario: str | None = None) -> None:
 
 
 def run_accuracy(
-    hours: float, seeds: list[int], scenarios: list[str], verbose: bool, use_ecg: bool
+    hours: float,
+    seeds: list[int],
+    scenarios: list[str],
+    verbose: bool,
+    use_ecg: bool,
+    rules: str = "wasm2016",
 ) -> pd.DataFrame:
     """Simulate, detect and score every (scenario, seed); print and return the table."""
+    from twitchscope.score.rules import get_rules
     from twitchscope.simulate import simulate_night
 
+    ruleset = get_rules(rules)
     rows = []
     for scenario in scenarios:
         for seed in seeds:
@@ -151,6 +158,7 @@ def run_accuracy(
                 night.signals["Leg L"],
                 night.signals["Leg R"],
                 ecg=night.signals["ECG"] if use_ecg else None,
+                rules=ruleset,
             )
             elapsed = time.perf_counter() - t0
             for det in (left, right):
@@ -242,11 +250,14 @@ def main() -> None:
     )
     ac.add_argument("--verbose", action="store_true")
     ac.add_argument("--no-ecg", action="store_true", help="detect without the ECG channel")
+    ac.add_argument("--rules", default="wasm2016", help="rule preset (wasm2016 or aasm)")
     args = ap.parse_args()
     if args.cmd == "speed":
         run_speed(args.hours, args.fs, args.scenario)
     else:
-        run_accuracy(args.hours, args.seeds, args.scenarios, args.verbose, not args.no_ecg)
+        run_accuracy(
+            args.hours, args.seeds, args.scenarios, args.verbose, not args.no_ecg, args.rules
+        )
 
 
 if __name__ == "__main__":
