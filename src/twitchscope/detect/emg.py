@@ -19,7 +19,9 @@ Pipeline (each step vectorised; nothing loops over samples or blocks):
    than ``min_lm_duration_s`` are dropped; with ``morphology_rule`` an LM must hold a
    ``morphology_window_s`` stretch whose median block envelope exceeds rest +
    ``morphology_threshold_uv`` (rejects spike trains);
-8. features per LM: peak and integral of the envelope above rest, resting level at onset.
+8. features per LM: peak of the ~0.25 s mean envelope above rest (which must itself reach
+   ``onset_threshold_uv``: a rise lasting a single block is a fluctuation of a noisy resting
+   EMG, not a movement), integral of the envelope above rest, resting level at onset.
 
 Amplitude measure: the thresholds of the standards are "µV above the resting EMG", read by eye
 on the raw trace as the amplitude of the deflection. We express the envelope as the amplitude of

@@ -9,14 +9,15 @@ Choices, and why:
 - **Causal, one pass (``sosfilt``), not forward-backward.** The filter's group delay in the EMG
   band is a few milliseconds, far below the 50 ms resolution of the envelope and the 0.1 s
   tolerance of onsets, and one pass costs half of ``sosfiltfilt`` (the filter is the single most
-  expensive step of detection). The state starts at the steady state of the first sample, so a
-  DC offset does not ring at the start.
+  expensive step of detection). The state is warmed up on an odd extension of the first
+  second (see :func:`filter_emg`), so neither a DC offset nor the notch rings at the start.
 - **Mains notch only when a mains peak is present**, found by a cheap spectral check on 64 one-
   second segments spread over the night; notch sections are appended to the band-pass cascade,
   which costs nothing extra (``sosfilt`` time is dominated by the pass over the samples).
 - **Envelope = rectified mean over ~50 ms blocks, then a running median of 5 blocks (~250 ms).**
-  The rectified mean (mean absolute value) of the band-passed EMG is the amplitude measure the
-  µV thresholds of the rules are applied to. The block mean is computed with a reshape (no loop)
+  The rectified mean (mean absolute value) of the band-passed EMG, scaled to the amplitude of
+  the sinusoid with the same rectified mean (see :mod:`twitchscope.detect.emg`), is the
+  amplitude measure the µV thresholds of the rules are applied to. The block mean is computed with a reshape (no loop)
   and reduces the series 26-fold, so all later steps run at ~20 Hz. The running median of 5
   blocks keeps step edges (onsets and offsets are not shifted) and removes anything that raises
   at most 2 of 5 blocks: QRS complexes leaking from the heart (20-80 ms, at most one per 250 ms
