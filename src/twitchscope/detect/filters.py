@@ -18,10 +18,11 @@ Choices, and why:
   The rectified mean (mean absolute value) of the band-passed EMG, scaled to the amplitude of
   the sinusoid with the same rectified mean (see :mod:`twitchscope.detect.emg`), is the
   amplitude measure the µV thresholds of the rules are applied to. The block mean is computed
-  with a reshape (no loop) and reduces the series 26-fold, so all later steps run at ~20 Hz. The running median of 5
-  blocks keeps step edges (onsets and offsets are not shifted) and removes anything that raises
-  at most 2 of 5 blocks: QRS complexes leaking from the heart (20-80 ms, at most one per 250 ms
-  at heart rates below 240/min) and electrode pops, so they neither create nor extend movements.
+  with a reshape (no loop) and reduces the series 26-fold, so all later steps run at ~20 Hz.
+  The running median of 5 blocks keeps step edges (onsets and offsets are not shifted) and
+  removes anything that raises at most 2 of 5 blocks: QRS complexes leaking from the heart
+  (20-80 ms, at most one per 250 ms at heart rates below 240/min) and electrode pops, so they
+  neither create nor extend movements.
 """
 
 from __future__ import annotations
