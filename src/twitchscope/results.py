@@ -53,7 +53,7 @@ def unit_of(index: str) -> str:
     """Unit of an index by its name: ``/h``, ``count``, ``h``, ``ratio`` or ``""``."""
     if index.startswith("periodicity"):
         return "ratio"
-    if index.endswith("_count") or index.startswith("n_"):
+    if index.endswith("_count") or "_count_" in index or index.startswith("n_"):
         return "count"
     if index.endswith(("_h", "_hours")):
         return "h"

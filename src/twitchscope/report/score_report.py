@@ -23,6 +23,21 @@ _LABELS: dict[str, str] = {
     "plms_arousal_index": "PLMS index with arousal",
     "total_sleep_time_h": "Total sleep time",
     "time_in_bed_h": "Time in bed",
+    "lms_index_wake": "LM index in wake",
+    "clm_index": "CLM index (candidate LMs in sleep)",
+    "plmw_count": "PLMW count",
+    "lm_count": "LM count (sleep)",
+    "clm_count": "CLM count (sleep)",
+    "plms_count_nonrespiratory": "PLMS count without respiratory-related LMs",
+    "respiratory_lm_count": "Respiratory-related LMs in sleep",
+    "plms_arousal_count": "PLMS with arousal",
+    "plm_series_count": "PLM series",
+    "mean_series_length": "Mean series length (movements)",
+    "wake_after_sleep_onset_h": "Wake after sleep onset",
+    "recording_time_h": "Recording length",
+    "excluded_h": "Time excluded from scoring (artefact, noise)",
+    "index_hours": "Hours behind the sleep indices",
+    "wake_hours": "Hours behind the wake indices",
 }
 
 
@@ -61,6 +76,8 @@ def _cards(result: ScoreResult) -> str:
             extra = f"{'above' if above else 'not above'} the adult cut-off of {cut:g}/h"
         elif key == "periodicity_index":
             extra = escape(str(ind.get("periodicity_definition", "")))
+        elif key == "plmw_index":
+            extra = "per hour of wake after sleep onset" if result.has_hypnogram else basis
         elif unit == "/h":
             extra = basis
         out.append(
