@@ -135,6 +135,12 @@ def test_cable_motion_is_excluded_and_a_movement_runs_through_it() -> None:
     assert len(mv) == 1
     assert abs(mv["onset"].iloc[0] - 60.0) < 0.1
     assert mv["duration"].iloc[0] > 7.0
+    # muscle activity right after cable motion (no quiet between) is one movement with it
+    sig3 = emg([(66.0, 3.0, 40.0)], fs=fs, duration=dur, extra=swing2)
+    mv = detect_leg_movements(sig3, "left").movements
+    assert len(mv) == 1
+    assert 60.5 < mv["onset"].iloc[0] < 62.5  # where the artefact (with its margin) starts
+    assert abs(mv["onset"].iloc[0] + mv["duration"].iloc[0] - 69.0) < 0.15
     del t
 
 

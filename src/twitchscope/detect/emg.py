@@ -91,8 +91,10 @@ def hysteresis(
     run and ends at the start of the next quiet run: at least ``offset_blocks`` consecutive
     blocks with ``env < rest + offset_uv``. No movement starts in an excluded block. Excluded
     blocks count as quiet, except ``bridged`` ones (movement artefacts: cable motion is caused
-    by a body movement, so a movement running into one goes on through it; one that is not
-    preceded by muscle activity produces nothing). A movement still active at the end ends there.
+    by a body movement, so muscle activity running into one, or following it with no quiet run
+    between, is one movement with it, which then starts where the artefact does; an artefact
+    with quiet EMG on both sides produces nothing). A movement still active at the end ends
+    there.
 
     The onset is then moved back to the start of the rise that crossed the onset threshold: the
     first block after the last one within ``offset_uv`` of rest, at most ``lookback_blocks``
@@ -129,6 +131,12 @@ def hysteresis(
         pos = np.searchsorted(low, on) - 1
         last_low = np.where(pos >= 0, low[np.maximum(pos, 0)], -1)
         on = np.maximum(np.maximum(last_low + 1, on - lookback_blocks), seg_start[valid])
+    b_idx = np.flatnonzero(bridged)
+    if b_idx.size and on.size:
+        # muscle activity right after a movement artefact (no quiet run between) started with it
+        pos = np.searchsorted(b_idx, seg_start[valid])
+        first_b = np.where(pos < b_idx.size, b_idx[np.minimum(pos, b_idx.size - 1)], n)
+        on = np.where(first_b < on, first_b, on)
     return on, off
 
 
