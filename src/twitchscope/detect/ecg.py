@@ -11,10 +11,12 @@ neither create nor extend leg movements. Two layers handle them:
    the smaller of the nearest unblanked values before and after it, i.e. the level the EMG had
    around the beat. This also handles wide or large QRS leaks that would survive the median.
 
-R-peak detection is deliberately cheap: peak-to-peak of the raw ECG in 10 ms blocks (the QRS is
-the steepest, largest deflection within 10-20 ms; P and T waves are slow and small there), a
-threshold at half the typical per-beat maximum, and ``scipy.signal.find_peaks`` with a 0.3 s
-refractory distance. It needs no filtering pass over the ECG.
+R-peak detection is deliberately cheap: the summed absolute slope of the raw ECG in 25 ms
+blocks (the QRS is by far the steepest deflection; P and T waves are slow, baseline wander
+slower still), a threshold at half the typical per-beat maximum, and ``scipy.signal.find_peaks``
+with a 0.3 s refractory distance. It needs no filtering pass over the ECG (one difference and
+one block sum: ~40 ms for 8 h at 512 Hz), and the 25 ms resolution is finer than the leg
+envelope's 50 ms blocks that are blanked.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ from twitchscope.signal import Signal
 
 F32 = npt.NDArray[np.float32]
 
-#: Block length for R-peak detection in seconds.
-ECG_BLOCK_S: Final[float] = 0.01
+#: Block length for R-peak detection in seconds (the R-peak times' resolution).
+ECG_BLOCK_S: Final[float] = 0.025
 #: Minimum distance between R peaks in seconds (heart rate up to 200/min).
 R_REFRACTORY_S: Final[float] = 0.3
-#: An R peak's block peak-to-peak must exceed this share of the typical beat maximum.
+#: An R peak's block slope energy must exceed this share of the typical beat maximum.
 R_THRESHOLD_SHARE: Final[float] = 0.5
 #: Seconds of leg envelope blanked before / after each R peak (the QRS is ~80-100 ms wide and the
 #: 10 Hz high-pass rings for a few tens of ms after it).
@@ -48,23 +50,23 @@ def r_peak_times(ecg: Signal) -> npt.NDArray[np.float64]:
     """
     x = np.asarray(ecg.data, dtype=np.float32)
     block = max(1, round(ecg.fs * ECG_BLOCK_S))
-    nb = x.shape[0] // block
+    nb = (x.shape[0] - 1) // block
     if nb < 3:
         return np.empty(0)
-    xb = x[: nb * block].reshape(nb, block)
-    with np.errstate(invalid="ignore"):
-        ptp = np.nan_to_num(xb.max(axis=1) - xb.min(axis=1), nan=0.0)
+    slope = np.abs(np.diff(x[: nb * block + 1]))
+    energy = np.nan_to_num(slope.reshape(nb, block).sum(axis=1, dtype=np.float32), nan=0.0)
+    del slope
     block_s = block / ecg.fs
-    # typical beat maximum: median over 2 s windows of the window maximum
+    # typical beat: median over 2 s windows of the window maximum
     w = max(1, int(2.0 / block_s))
     nw = nb // w
     if nw == 0:
         return np.empty(0)
-    typical = float(np.median(ptp[: nw * w].reshape(nw, w).max(axis=1)))
+    typical = float(np.median(energy[: nw * w].reshape(nw, w).max(axis=1)))
     if typical <= 0:
         return np.empty(0)
     peaks, _ = find_peaks(
-        ptp,
+        energy,
         height=R_THRESHOLD_SHARE * typical,
         distance=max(1, int(R_REFRACTORY_S / block_s)),
     )
