@@ -83,8 +83,8 @@ def one_night(args: tuple[str, int, str, float | None]) -> dict[str, Any]:
     scenario, seed, tmp, hours = args
     from twitchscope.api import detect_movements, prepare, score_prepared
     from twitchscope.io.recording import open_recording
-    from twitchscope.score import score_leg_movements
-    from twitchscope.score.rules import AASM, WASM2016
+    from twitchscope.scoring import score_leg_movements
+    from twitchscope.scoring.rules import AASM, WASM2016
     from twitchscope.simulate import simulate_night
     from twitchscope.validate import compare_movements
 

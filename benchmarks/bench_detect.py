@@ -158,7 +158,7 @@ def run_accuracy(
     rules: str = "wasm2016",
 ) -> pd.DataFrame:
     """Simulate, detect and score every (scenario, seed); print and return the table."""
-    from twitchscope.score.rules import get_rules
+    from twitchscope.scoring.rules import get_rules
     from twitchscope.simulate import simulate_night
 
     ruleset = get_rules(rules)

@@ -79,7 +79,7 @@ def child_twitchscope(path: Path, out: Path) -> dict[str, Any]:
     t_import = time.perf_counter()
     from twitchscope.api import detect_movements, prepare, score_prepared
     from twitchscope.outputs import write_report, write_summary
-    from twitchscope.score.rules import WASM2016
+    from twitchscope.scoring.rules import WASM2016
 
     t0 = time.perf_counter()
     rss_imports = _rss_mb()

@@ -14,8 +14,8 @@ from twitchscope.errors import ChannelError, TwitchscopeError
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS
 from twitchscope.results import ScoreResult
-from twitchscope.score import score_leg_movements
-from twitchscope.score.rules import get_rules
+from twitchscope.scoring import score_leg_movements
+from twitchscope.scoring.rules import get_rules
 from twitchscope.simulate import SimulatedNight, simulate_night
 
 COMPARED = (

@@ -14,7 +14,7 @@ from twitchscope.errors import InputFileError
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS, json_safe, write_outputs
 from twitchscope.results import PLMS_INDEX_CUTOFF_ADULT, ScoreResult
-from twitchscope.score.rules import get_rules
+from twitchscope.scoring.rules import get_rules
 
 
 def make_result(plms_index: float | None = 22.5) -> ScoreResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from twitchscope import ValidationError
-from twitchscope.score.rules import AASM, PRESETS, WASM2016, get_rules
+from twitchscope.scoring.rules import AASM, PRESETS, WASM2016, get_rules
 
 
 def test_presets_carry_the_standards_values() -> None:

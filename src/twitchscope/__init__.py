@@ -6,6 +6,10 @@ them with a person's history, diary and blood tests into a sourced clinical pict
 
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
+# The one-call API: ``twitchscope.score(path)`` detects and scores a night.
+from twitchscope.api import score
 from twitchscope.errors import (
     ChannelError,
     InputFileError,
@@ -14,17 +18,18 @@ from twitchscope.errors import (
     ValidationError,
 )
 from twitchscope.hypnogram import Hypnogram
+from twitchscope.results import ScoreResult
 from twitchscope.signal import Signal
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ChannelError",
     "Hypnogram",
     "InputFileError",
     "MissingDependencyError",
+    "ScoreResult",
     "Signal",
     "TwitchscopeError",
     "ValidationError",
     "__version__",
+    "score",
 ]

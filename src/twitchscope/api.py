@@ -20,7 +20,7 @@ from twitchscope.errors import ChannelError, InputFileError, MissingDependencyEr
 from twitchscope.events import check_events, empty_events
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.results import ScoreResult
-from twitchscope.score.rules import RuleSet, get_rules
+from twitchscope.scoring.rules import RuleSet, get_rules
 from twitchscope.signal import Signal
 
 if TYPE_CHECKING:
@@ -369,7 +369,7 @@ def reference_movements(
 
 def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> ScoreResult:
     """Score the movements with the rules, stages and events of ``inputs``."""
-    from twitchscope.score import score_leg_movements
+    from twitchscope.scoring import score_leg_movements
 
     scoring = score_leg_movements(
         movements.table,
@@ -433,7 +433,7 @@ def score(
         Respiratory events and arousals (event-table columns); by default from the
         hypnogram file or the recording's annotations.
     rules : str or RuleSet
-        ``"wasm2016"`` (default), ``"aasm"`` or a :class:`~twitchscope.score.rules.RuleSet`.
+        ``"wasm2016"`` (default), ``"aasm"`` or a :class:`~twitchscope.scoring.rules.RuleSet`.
     left, right : str, optional
         Leg channel labels, when the alias table does not find them.
     movements : DataFrame or path-like, optional

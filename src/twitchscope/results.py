@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score.rules import RuleSet
+from twitchscope.scoring.rules import RuleSet
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -10,7 +10,7 @@ from _detect_synth import emg
 from twitchscope.detect import MOVEMENT_COLUMNS, LegDetection, detect_leg_movements, detect_legs
 from twitchscope.detect.emg import hysteresis, merge_close, morphology_ok
 from twitchscope.detect.filters import median5
-from twitchscope.score.rules import AASM, WASM2016
+from twitchscope.scoring.rules import AASM, WASM2016
 
 
 def _match(found: pd.DataFrame, onset: float) -> pd.Series:

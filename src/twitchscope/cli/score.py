@@ -13,7 +13,7 @@ from twitchscope.cli._common import console, err_console
 
 if TYPE_CHECKING:
     from twitchscope.results import ScoreResult
-    from twitchscope.score.rules import RuleSet
+    from twitchscope.scoring.rules import RuleSet
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -28,7 +28,7 @@ def parse_rule_options(items: list[str]) -> dict[str, Any]:
         For a malformed item, an unknown option or a value of the wrong type.
     """
     from twitchscope.errors import ValidationError
-    from twitchscope.score.rules import RuleSet
+    from twitchscope.scoring.rules import RuleSet
 
     defaults = {f.name: getattr(RuleSet(), f.name) for f in dataclasses.fields(RuleSet)}
     out: dict[str, Any] = {}
@@ -64,7 +64,7 @@ def parse_rule_options(items: list[str]) -> dict[str, Any]:
 
 def build_rules(preset: str, items: list[str]) -> RuleSet:
     """The preset with ``--rule`` overrides applied (checked)."""
-    from twitchscope.score.rules import get_rules
+    from twitchscope.scoring.rules import get_rules
 
     return get_rules(preset, **parse_rule_options(items))
 

@@ -53,7 +53,7 @@ from twitchscope.detect.filters import (
 )
 from twitchscope.detect.result import LegDetection, empty_movements
 from twitchscope.errors import ChannelError, ValidationError
-from twitchscope.score.rules import WASM2016, RuleSet
+from twitchscope.scoring.rules import WASM2016, RuleSet
 from twitchscope.signal import Signal
 
 F32 = npt.NDArray[np.float32]

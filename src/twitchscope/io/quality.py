@@ -34,7 +34,7 @@ _SUBSAMPLE: Final = 200_000
 
 
 def _default_min_fs() -> float:
-    from twitchscope.score.rules import WASM2016
+    from twitchscope.scoring.rules import WASM2016
 
     return float(WASM2016.min_sampling_rate_hz)
 
@@ -50,7 +50,7 @@ def check_leg_signal(sig: Signal, source: str, min_fs: float | None = None) -> l
         The file it came from, for messages.
     min_fs : float, optional
         Lowest acceptable sampling rate in Hz; default
-        ``twitchscope.score.rules.WASM2016.min_sampling_rate_hz``.
+        ``twitchscope.scoring.rules.WASM2016.min_sampling_rate_hz``.
 
     Returns
     -------

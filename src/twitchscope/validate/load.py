@@ -12,7 +12,7 @@ import pandas as pd
 
 from twitchscope.errors import InputFileError, TwitchscopeError
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score.rules import RuleSet, get_rules
+from twitchscope.scoring.rules import RuleSet, get_rules
 from twitchscope.validate.compare import normalise_movements
 
 #: Indices compared between the two sides when both can be scored.
@@ -100,7 +100,7 @@ def index_agreement(
         For each of :data:`COMPARED_INDICES`: ``{"predicted", "reference", "difference"}``
         (predicted minus reference), plus ``index_basis`` and ``rules``.
     """
-    from twitchscope.score import score_leg_movements
+    from twitchscope.scoring import score_leg_movements
 
     rs = get_rules(rules)
     out: dict[str, Any] = {

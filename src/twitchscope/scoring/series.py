@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from twitchscope.score.combine import TIME_EPS, BoolArray, FloatArray, IntArray
-from twitchscope.score.rules import RuleSet
+from twitchscope.scoring.combine import TIME_EPS, BoolArray, FloatArray, IntArray
+from twitchscope.scoring.rules import RuleSet
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from twitchscope.events import make_events
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score import AASM, WASM2016, RuleSet, Scoring, get_rules, score_leg_movements
-from twitchscope.score.association import merge_intervals
-from twitchscope.score.combine import TIME_EPS, combine_bilateral
-from twitchscope.score.indices import covered_seconds
-from twitchscope.score.series import find_series, interval_in_bounds
+from twitchscope.scoring import AASM, WASM2016, RuleSet, Scoring, get_rules, score_leg_movements
+from twitchscope.scoring.association import merge_intervals
+from twitchscope.scoring.combine import TIME_EPS, combine_bilateral
+from twitchscope.scoring.indices import covered_seconds
+from twitchscope.scoring.series import find_series, interval_in_bounds
 
 DURATION = 1800.0
 STAGES = ("W", "N1", "N2", "N3", "R")

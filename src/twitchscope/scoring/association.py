@@ -19,8 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from twitchscope.score.combine import TIME_EPS, BoolArray, FloatArray
-from twitchscope.score.rules import RuleSet
+from twitchscope.scoring.combine import TIME_EPS, BoolArray, FloatArray
+from twitchscope.scoring.rules import RuleSet
 
 
 def merge_intervals(start: FloatArray, end: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -55,7 +55,7 @@ def overlaps_any(
         The windows, s (any order, may overlap).
     closed : bool
         True: touching counts (``<=``); False: a strict overlap is needed (``<``). Values within
-        :data:`~twitchscope.score.combine.TIME_EPS` of an edge count as on it.
+        :data:`~twitchscope.scoring.combine.TIME_EPS` of an edge count as on it.
     """
     on = np.asarray(onset, dtype=float)
     en = np.asarray(end, dtype=float)

@@ -11,11 +11,11 @@ import pandas as pd
 from twitchscope.errors import ValidationError
 from twitchscope.events import check_events
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score.association import arousal_associated, merge_intervals, respiratory_related
-from twitchscope.score.combine import TIME_EPS, FloatArray, combine_bilateral
-from twitchscope.score.indices import Indices, compute_indices
-from twitchscope.score.rules import WASM2016, RuleSet
-from twitchscope.score.series import find_series
+from twitchscope.scoring.association import arousal_associated, merge_intervals, respiratory_related
+from twitchscope.scoring.combine import TIME_EPS, FloatArray, combine_bilateral
+from twitchscope.scoring.indices import Indices, compute_indices
+from twitchscope.scoring.rules import WASM2016, RuleSet
+from twitchscope.scoring.series import find_series
 from twitchscope.stages import SLEEP_STAGES
 
 
@@ -30,14 +30,14 @@ class Scoring:
         ``duration`` (s), ``legs`` (``left``/``right``/``both``), ``n_components``,
         ``candidate``, ``periodic``, ``series`` (Int64, 1-based, NA when not periodic),
         ``interval`` (s from the previous CLM onset; NaN for non-candidates, the first CLM and a
-        CLM after a break, see :mod:`twitchscope.score.series`), ``respiratory``, ``arousal``,
+        CLM after a break, see :mod:`twitchscope.scoring.series`), ``respiratory``, ``arousal``,
         ``stage`` (at onset; ``UNS`` everywhere without a hypnogram), ``sleep`` (stage N1-R;
         False without a hypnogram, where sleep is unknown), ``periodic_without_respiratory``
         (periodic once respiratory-related LMs are removed), ``excluded`` (onset in
         time excluded from scoring), ``counted`` (enters the main indices), and ``amplitude_uv``
         (max over the joined LMs) / ``area_uv_s`` (sum) when the input has them.
     indices : Indices
-        The indices (:mod:`twitchscope.score.indices`).
+        The indices (:mod:`twitchscope.scoring.indices`).
     rules : RuleSet
         The rules used.
     warnings : list of str
@@ -147,7 +147,7 @@ def score_leg_movements(
     if not (np.isfinite(recording_duration) and recording_duration > 0):
         raise ValidationError("recording_duration", f"must be > 0 s, got {recording_duration!r}")
     if not isinstance(rules, RuleSet):
-        raise ValidationError("rules", "must be a RuleSet (see twitchscope.score.get_rules)")
+        raise ValidationError("rules", "must be a RuleSet (see twitchscope.scoring.get_rules)")
     warnings: list[str] = []
     lm = _check_movements(leg_movements, recording_duration)
     short = lm["duration"] < rules.min_lm_duration_s - TIME_EPS

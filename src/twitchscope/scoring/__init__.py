@@ -5,11 +5,11 @@ The entry point is :func:`score_leg_movements` (single-leg movements in, :class:
 
 from __future__ import annotations
 
-from twitchscope.score.combine import Combined, combine_bilateral
-from twitchscope.score.indices import IMI_EDGES_S, PERIODICITY_DEFINITIONS, Indices
-from twitchscope.score.pipeline import Scoring, score_leg_movements
-from twitchscope.score.rules import AASM, PRESETS, WASM2016, RuleSet, get_rules
-from twitchscope.score.series import SeriesResult, find_series
+from twitchscope.scoring.combine import Combined, combine_bilateral
+from twitchscope.scoring.indices import IMI_EDGES_S, PERIODICITY_DEFINITIONS, Indices
+from twitchscope.scoring.pipeline import Scoring, score_leg_movements
+from twitchscope.scoring.rules import AASM, PRESETS, WASM2016, RuleSet, get_rules
+from twitchscope.scoring.series import SeriesResult, find_series
 
 __all__ = [
     "AASM",

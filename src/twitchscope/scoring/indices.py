@@ -33,9 +33,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score.combine import FloatArray
-from twitchscope.score.rules import RuleSet
-from twitchscope.score.series import interval_in_bounds, runs_of_intervals
+from twitchscope.scoring.combine import FloatArray
+from twitchscope.scoring.rules import RuleSet
+from twitchscope.scoring.series import interval_in_bounds, runs_of_intervals
 from twitchscope.stages import SLEEP_STAGES
 
 #: Edges (s) of the log-spaced IMI histogram: 0.5 s * 2**(k/3), k = 0..30 (0.5 s to 512 s,

@@ -16,7 +16,7 @@ import pytest
 from twitchscope.errors import TwitchscopeError
 from twitchscope.events import make_events
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.score import AASM, WASM2016, RuleSet, Scoring, get_rules, score_leg_movements
+from twitchscope.scoring import AASM, WASM2016, RuleSet, Scoring, get_rules, score_leg_movements
 
 HOUR = 3600.0
 

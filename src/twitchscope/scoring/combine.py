@@ -24,7 +24,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from twitchscope.score.rules import RuleSet
+from twitchscope.scoring.rules import RuleSet
 
 #: Times closer than this (s) to a threshold count as equal to it (float round-off of onsets
 #: read from annotation files, e.g. 110.1 - 100.1 = 9.99999999999999).

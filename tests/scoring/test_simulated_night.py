@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twitchscope.score import AASM, score_leg_movements
+from twitchscope.scoring import AASM, score_leg_movements
 
 
 def test_simulated_rls_night_scores_near_its_target() -> None:
