@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twitchscope.api import score
+import twitchscope
 from twitchscope.errors import ChannelError, TwitchscopeError
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS
@@ -43,7 +43,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> tuple[SimulatedNight, Pat
 
 @pytest.fixture(scope="module")
 def result(night: tuple[SimulatedNight, Path]) -> ScoreResult:
-    return score(night[1])
+    return twitchscope.score(night[1])
 
 
 def truth_indices(sim: SimulatedNight, rules: str = "wasm2016") -> dict[str, object]:
@@ -120,13 +120,13 @@ def test_movements_mode_csv_reproduces_truth_exactly(
     truth = truth_indices(sim)
     csv = path.with_name("night.truth_movements.csv")
     assert csv.is_file()
-    res = score(path, movements=csv)
+    res = twitchscope.score(path, movements=csv)
     assert res.mode == "reference" and res.detections == ()
     assert res.movements_source == str(csv)
     for key in COMPARED:
         assert res.indices[key] == pytest.approx(truth[key]), key
     # also from a DataFrame, and the AASM preset
-    res2 = score(path, movements=sim.movements, rules="aasm")
+    res2 = twitchscope.score(path, movements=sim.movements, rules="aasm")
     aasm = truth_indices(sim, "aasm")
     for key in COMPARED:
         assert res2.indices[key] == pytest.approx(aasm[key]), key
@@ -156,7 +156,7 @@ def test_movements_mode_nsrr_xml_and_edf_annotations(
     truth = truth_indices(sim)
     xml = tmp_path / "scored.xml"
     xml.write_text(_nsrr(sim.movements), encoding="utf-8")
-    res = score(path, movements=xml)
+    res = twitchscope.score(path, movements=xml)
     for key in COMPARED:
         assert res.indices[key] == pytest.approx(truth[key]), key
 
@@ -169,7 +169,7 @@ def test_movements_mode_nsrr_xml_and_edf_annotations(
             for r in sim.movements.itertuples()
         ],
     ).write(edf)
-    res_edf = score(path, movements=edf)
+    res_edf = twitchscope.score(path, movements=edf)
     for key in COMPARED:
         assert res_edf.indices[key] == pytest.approx(truth[key]), key
 
@@ -177,7 +177,7 @@ def test_movements_mode_nsrr_xml_and_edf_annotations(
 def test_explicit_hypnogram_and_events(night: tuple[SimulatedNight, Path]) -> None:
     sim, path = night
     short = Hypnogram.from_epochs(sim.hypnogram.stages[:40], source="first 20 min")
-    res = score(path, movements=sim.movements, hypnogram=short, events=sim.events)
+    res = twitchscope.score(path, movements=sim.movements, hypnogram=short, events=sim.events)
     assert res.hypnogram is short
     assert res.indices["total_sleep_time_h"] == pytest.approx(short.total_sleep_time / 3600)
     assert res.events_source == "given"
@@ -188,7 +188,7 @@ def test_open_recording_object(night: tuple[SimulatedNight, Path]) -> None:
 
     sim, path = night
     with open_recording(path) as rec:
-        res = score(rec, movements=sim.movements)
+        res = twitchscope.score(rec, movements=sim.movements)
     assert res.source == str(path)
     assert res.channels == {"left": "Leg L", "right": "Leg R"}
     assert res.indices["plms_count"] == truth_indices(sim)["plms_count"]
@@ -199,7 +199,7 @@ def test_mne_raw_gives_the_same_movements(
 ) -> None:
     mne = pytest.importorskip("mne")
     raw = mne.io.read_raw_edf(night[1], preload=False, verbose="error")
-    res = score(raw)
+    res = twitchscope.score(raw)
     assert res.channels == {"left": "Leg L", "right": "Leg R"}
     assert res.hypnogram is not None
     assert res.hypnogram.stages == result.hypnogram.stages  # type: ignore[union-attr]
@@ -210,11 +210,11 @@ def test_mne_raw_gives_the_same_movements(
 def test_bad_input(night: tuple[SimulatedNight, Path], tmp_path: Path) -> None:
     sim, path = night
     with pytest.raises(ChannelError, match="no such channel"):
-        score(path, left="Leg X")
+        twitchscope.score(path, left="Leg X")
     too_long = Hypnogram.from_epochs(["N2"] * (int(sim.duration // 30) + 10), source="other")
     with pytest.raises(TwitchscopeError, match="covers"):
-        score(path, hypnogram=too_long, movements=sim.movements)
+        twitchscope.score(path, hypnogram=too_long, movements=sim.movements)
     with pytest.raises(TwitchscopeError):
-        score(tmp_path / "missing.edf")
+        twitchscope.score(tmp_path / "missing.edf")
     with pytest.raises(TwitchscopeError, match="not a recording"):
-        score(42)
+        twitchscope.score(42)
