@@ -1,0 +1,298 @@
+"""Reading the inputs of one night for scoring: leg signals in µV, stages and events.
+
+:func:`prepare` takes a file path, an open :class:`~twitchscope.io.recording.Recording` or an
+``mne`` Raw and returns :class:`PreparedInputs`; detection and scoring (:mod:`twitchscope.api`)
+start from there. Only the leg channels (and ECG, when present) are decoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from twitchscope.errors import ChannelError, InputFileError, MissingDependencyError
+from twitchscope.events import check_events, empty_events
+from twitchscope.hypnogram import Hypnogram
+from twitchscope.signal import Signal
+
+if TYPE_CHECKING:
+    from twitchscope.io.annotations import Annotations
+    from twitchscope.io.recording import Recording
+#: A hypnogram ending more than this before the recording ends gets a warning (s).
+HYPNOGRAM_SHORT_WARNING_S = 1800.0
+
+
+@dataclass
+class PreparedInputs:
+    """Everything read from the inputs before detection: signals in µV, stages, events.
+
+    ``left``/``right`` are None only when reference movements are scored (no EMG needed).
+    """
+
+    source: str
+    recording_duration: float
+    recording_start: datetime | None
+    left: Signal | None = None
+    right: Signal | None = None
+    ecg: Signal | None = None
+    channels: dict[str, str | None] = field(default_factory=dict)
+    hypnogram: Hypnogram | None = None
+    hypnogram_source: str = ""
+    events: pd.DataFrame = field(default_factory=empty_events)
+    events_source: str = ""
+    warnings: list[str] = field(default_factory=list)
+    embedded: Annotations | None = None
+
+
+def _is_path(x: object) -> bool:
+    return isinstance(x, str | PathLike)
+
+
+def _is_mne_raw(x: object) -> bool:
+    return any(c.__module__.startswith("mne.") and c.__name__ == "BaseRaw" for c in type(x).__mro__)
+
+
+def _read_annotation_file(path: str | PathLike[str], duration: float) -> Annotations:
+    from twitchscope.io.annotations import read_annotations
+
+    return read_annotations(Path(path), recording_duration=duration)
+
+
+def _resolve_stages_and_events(
+    inputs: PreparedInputs,
+    hypnogram: Hypnogram | str | PathLike[str] | None,
+    events: pd.DataFrame | str | PathLike[str] | None,
+) -> None:
+    """Fill ``inputs.hypnogram`` and ``inputs.events`` from the arguments or embedded notes."""
+    dur = inputs.recording_duration
+    hyp_file: Annotations | None = None
+    if isinstance(hypnogram, Hypnogram):
+        inputs.hypnogram = hypnogram
+        inputs.hypnogram_source = hypnogram.source or "given"
+    elif hypnogram is not None:
+        hyp_file = _read_annotation_file(hypnogram, dur)
+        inputs.hypnogram = hyp_file.require_hypnogram()
+        inputs.hypnogram_source = str(hypnogram)
+        inputs.warnings.extend(hyp_file.warnings)
+    elif inputs.embedded is not None and inputs.embedded.hypnogram is not None:
+        inputs.hypnogram = inputs.embedded.hypnogram
+        inputs.hypnogram_source = f"{inputs.source} (annotations)"
+
+    if isinstance(events, pd.DataFrame):
+        inputs.events = check_events(events, "events")
+        inputs.events_source = "given"
+    elif events is not None:
+        same = hypnogram is not None and not isinstance(hypnogram, Hypnogram)
+        ev_file = (
+            hyp_file
+            if same and hyp_file is not None and Path(str(hypnogram)) == Path(events)
+            else _read_annotation_file(events, dur)
+        )
+        if ev_file is not hyp_file:
+            inputs.warnings.extend(ev_file.warnings)
+        inputs.events = ev_file.events
+        inputs.events_source = str(events)
+    elif hyp_file is not None and len(hyp_file.events):
+        inputs.events = hyp_file.events
+        inputs.events_source = str(hypnogram)
+    elif inputs.embedded is not None:
+        inputs.events = inputs.embedded.events
+        inputs.events_source = f"{inputs.source} (annotations)" if len(inputs.events) else ""
+    # Reference leg movements in an events file are not events to associate with.
+    ev = inputs.events
+    inputs.events = ev[ev["kind"] != "limb_movement"].reset_index(drop=True)
+
+    hyp = inputs.hypnogram
+    if hyp is not None:
+        hyp.check_covers(dur, name=f"recording {inputs.source}")
+        if hyp.end < dur - HYPNOGRAM_SHORT_WARNING_S:
+            inputs.warnings.append(
+                f"the hypnogram ({inputs.hypnogram_source}) ends at {hyp.end / 3600:.2f} h but "
+                f"the recording lasts {dur / 3600:.2f} h: movements after its end are "
+                "unstaged and not counted in sleep"
+            )
+    else:
+        inputs.warnings.append(
+            "no hypnogram: indices are per hour of recording, not per hour of sleep, and "
+            "movements in wake cannot be told from movements in sleep"
+        )
+
+
+def _prepare_file(
+    path: str | PathLike[str], left: str | None, right: str | None, load_signals: bool
+) -> PreparedInputs:
+    from twitchscope.io.recording import open_recording
+
+    rec = open_recording(path)
+    try:
+        inputs = _prepare_recording_object(rec, left, right, load_signals)
+    finally:
+        rec.close()
+    inputs.source = str(path)
+    return inputs
+
+
+def _leg_labels(rec: Recording, left: str | None, right: str | None) -> dict[str, str | None]:
+    """Labels of the leg channels when they are not loaded (None when not found)."""
+    out: dict[str, str | None] = {}
+    for leg, name in (("left", left), ("right", right)):
+        try:
+            out[leg] = name or rec.find(f"leg_{leg}").label
+        except ChannelError:
+            out[leg] = None
+    return out
+
+
+def _prepare_recording_object(
+    rec: Recording, left: str | None, right: str | None, load_signals: bool
+) -> PreparedInputs:
+    from twitchscope.io.annotations import annotations_from_descriptions
+
+    src = str(rec.path)
+    inputs = PreparedInputs(
+        source=src, recording_duration=float(rec.duration), recording_start=rec.start
+    )
+    if load_signals:
+        lsig, rsig = rec.legs(left=left, right=right)
+        inputs.left, inputs.right = lsig, rsig
+        inputs.channels = {"left": lsig.label, "right": rsig.label}
+        try:
+            inputs.ecg = rec.load(rec.find("ecg").label)
+        except ChannelError:
+            inputs.ecg = None
+    else:
+        inputs.channels = _leg_labels(rec, left, right)
+    raw = rec.raw_annotations()
+    if len(raw):
+        inputs.embedded = annotations_from_descriptions(
+            raw["onset"],
+            raw["duration"],
+            raw["description"],
+            source=src,
+            recording_duration=inputs.recording_duration,
+        )
+        inputs.warnings.extend(inputs.embedded.warnings)
+    inputs.warnings[:0] = [w for w in rec.warnings if w not in inputs.warnings]
+    return inputs
+
+
+def _prepare_mne(
+    raw: Any, left: str | None, right: str | None, load_signals: bool
+) -> PreparedInputs:
+    from twitchscope.io.annotations import annotations_from_descriptions
+    from twitchscope.io.channels import assign_roles
+
+    names: list[str] = list(raw.ch_names)
+    src = (
+        str(raw.filenames[0]) if getattr(raw, "filenames", None) and raw.filenames[0] else "mne Raw"
+    )
+    fs = float(raw.info["sfreq"])
+    duration = raw.n_times / fs
+    meas = raw.info.get("meas_date")
+    start = meas.replace(tzinfo=None) if isinstance(meas, datetime) else None
+    inputs = PreparedInputs(source=src, recording_duration=duration, recording_start=start)
+    overrides = {k: v for k, v in (("leg_left", left), ("leg_right", right)) if v}
+    for label in overrides.values():
+        if label not in names:
+            raise ChannelError(src, label, f"no such channel; channels: {', '.join(names)}")
+    roles = assign_roles(names, overrides)
+
+    def pick(role: str) -> str:
+        found = [n for n, r in zip(names, roles, strict=True) if r == role]
+        if len(found) != 1:
+            problem = "no channel found for this role" if not found else "several channels match"
+            raise ChannelError(src, role, f"{problem}; channels: {', '.join(names)}; name it")
+        return found[0]
+
+    if load_signals:
+        from twitchscope.io.quality import check_leg_signal
+
+        sigs: dict[str, Signal] = {}
+        for leg in ("left", "right"):
+            label = pick(f"leg_{leg}")
+            data = raw.get_data(picks=[label])[0] * 1e6  # mne keeps volts
+            sig = Signal(
+                label=label,
+                data=data.astype(np.float32),
+                fs=fs,
+                role=f"leg_{leg}",
+                unit="uV",
+                source_unit="V",
+                source=src,
+            )
+            inputs.warnings.extend(check_leg_signal(sig, src))
+            sigs[leg] = sig
+        inputs.left, inputs.right = sigs["left"], sigs["right"]
+        inputs.channels = {"left": sigs["left"].label, "right": sigs["right"].label}
+        ecg = [n for n, r in zip(names, roles, strict=True) if r == "ecg"]
+        if len(ecg) == 1:
+            data = raw.get_data(picks=[ecg[0]])[0] * 1e6
+            inputs.ecg = Signal(
+                label=ecg[0], data=data.astype(np.float32), fs=fs, role="ecg", source=src
+            )
+    ann = raw.annotations
+    if len(ann):
+        shift = float(raw.first_time) if ann.orig_time is not None else 0.0
+        inputs.embedded = annotations_from_descriptions(
+            np.asarray(ann.onset, dtype=float) - shift,
+            ann.duration,
+            ann.description,
+            source=src,
+            recording_duration=duration,
+        )
+        inputs.warnings.extend(inputs.embedded.warnings)
+    return inputs
+
+
+def prepare(
+    recording: Any,
+    *,
+    hypnogram: Hypnogram | str | PathLike[str] | None = None,
+    events: pd.DataFrame | str | PathLike[str] | None = None,
+    left: str | None = None,
+    right: str | None = None,
+    load_signals: bool = True,
+) -> PreparedInputs:
+    """Read the leg channels (and ECG when present), the hypnogram and the scored events.
+
+    Parameters
+    ----------
+    recording : path-like, Recording or mne.io.BaseRaw
+    hypnogram, events : optional
+        Given objects or annotation files; when missing, the recording's own EDF+ (or mne)
+        annotations are used when they hold stages/events.
+    left, right : str, optional
+        Leg channel labels overriding the alias table.
+    load_signals : bool
+        False when reference movements are scored (no EMG is decoded).
+
+    Raises
+    ------
+    TwitchscopeError
+        Missing or unusable leg channel, hypnogram not fitting the recording, bad files.
+    """
+    from twitchscope.io.recording import Recording
+
+    if _is_path(recording):
+        inputs = _prepare_file(recording, left, right, load_signals)
+    elif isinstance(recording, Recording):
+        inputs = _prepare_recording_object(recording, left, right, load_signals)
+    elif _is_mne_raw(recording):
+        inputs = _prepare_mne(recording, left, right, load_signals)
+    else:
+        try:
+            import mne  # noqa: F401
+        except ImportError:
+            raise MissingDependencyError("mne", "mne", "scoring an mne Raw object") from None
+        raise InputFileError(
+            str(type(recording).__name__),
+            "not a recording: give a file path, a twitchscope Recording or an mne Raw",
+        )
+    _resolve_stages_and_events(inputs, hypnogram, events)
+    return inputs
