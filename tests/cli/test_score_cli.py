@@ -101,6 +101,35 @@ def test_rules_and_rule_overrides_reach_summary(
     assert not (out / "report.html").exists()
 
 
+def test_integer_coded_hypnogram_needs_and_uses_stage_codes(
+    night: tuple[SimulatedNight, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim, path = night
+    truth = path.with_name("night.truth_movements.csv")
+    codes = {"W": 0, "N1": 1, "N2": 2, "N3": 3, "R": 5}
+    coded = tmp_path / "hyp_codes.csv"
+    coded.write_text("stage\n" + "".join(f"{codes[s]}\n" for s in sim.hypnogram.stages))
+    base = ["score", str(path), "--movements", str(truth), "--no-report", "-q"]
+
+    code, _, stderr = run([*base, "--hypnogram", str(coded), "--out", str(tmp_path / "a")], capsys)
+    assert code == 2 and "integer codes" in stderr and "Traceback" not in stderr
+
+    mapping = "0=W,1=N1,2=N2,3=N3,5=R"
+    code, _, stderr = run([*base, "--stage-codes", mapping, "--out", str(tmp_path / "b")], capsys)
+    assert code == 2 and "--stage-codes: needs --hypnogram" in stderr
+
+    args = [*base, "--hypnogram", str(coded), "--stage-codes", mapping]
+    args += ["--out", str(tmp_path / "c")]
+    code, _, stderr = run(args, capsys)
+    assert code == 0, stderr
+    with_codes = json.loads((tmp_path / "c" / "summary.json").read_text())
+    code, _, stderr = run([*base, "--out", str(tmp_path / "d")], capsys)  # stages from the EDF+
+    assert code == 0, stderr
+    embedded = json.loads((tmp_path / "d" / "summary.json").read_text())
+    assert with_codes["total_sleep_time_h"] == embedded["total_sleep_time_h"]
+    assert with_codes["plms_index"] == pytest.approx(embedded["plms_index"])
+
+
 def test_parse_rule_options() -> None:
     assert parse_rule_options(["min_series_length=3", "morphology_rule=no"]) == {
         "min_series_length": 3,

@@ -10,8 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from twitchscope.cli._common import console, err_console
+from twitchscope.errors import ValidationError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from twitchscope.hypnogram import Hypnogram
     from twitchscope.results import ScoreResult
     from twitchscope.scoring.rules import RuleSet
 
@@ -103,6 +107,26 @@ def print_summary(result: ScoreResult) -> None:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False, markup=True)
 
 
+def _hypnogram_with_codes(
+    hypnogram: Path | None, events: Path | None, stage_codes: str | None
+) -> tuple[Hypnogram | Path | None, pd.DataFrame | Path | None]:
+    """Read an integer-coded hypnogram file with the user's code mapping.
+
+    Integer stage codes differ between tools, so they are read only with an explicit mapping
+    (``--stage-codes 0=W,1=N1,2=N2,3=N3,5=R``). Events in the same file come along unless an
+    events file is given.
+    """
+    if stage_codes is None:
+        return hypnogram, events
+    if hypnogram is None:
+        raise ValidationError("--stage-codes", "needs --hypnogram (the file the codes are in)")
+    from twitchscope.io.annotations import parse_codes, read_annotations
+
+    ann = read_annotations(hypnogram, codes=parse_codes(stage_codes))
+    file_events = ann.events if events is None and len(ann.events) else events
+    return ann.require_hypnogram(), file_events
+
+
 def run_score(
     recording: Path,
     out: Path,
@@ -114,6 +138,7 @@ def run_score(
     left: str | None = None,
     right: str | None = None,
     movements: Path | None = None,
+    stage_codes: str | None = None,
     report: bool = True,
     quiet: bool = False,
 ) -> ScoreResult:
@@ -122,6 +147,8 @@ def run_score(
 
     from twitchscope.api import detect_movements, prepare, reference_movements, score_prepared
     from twitchscope.outputs import write_outputs, write_report
+
+    stages, given_events = _hypnogram_with_codes(hypnogram, events, stage_codes)
 
     rs = build_rules(rules, rule or [])
     with Progress(
@@ -144,8 +171,8 @@ def run_score(
         task = step("reading the recording")
         inputs = prepare(
             recording,
-            hypnogram=hypnogram,
-            events=events,
+            hypnogram=stages,
+            events=given_events,
             left=left,
             right=right,
             load_signals=movements is None,
@@ -213,6 +240,13 @@ def register(app: typer.Typer) -> None:
                 "(CSV leg,onset,duration; EDF+ annotations; NSRR or Profusion XML)."
             ),
         ] = None,
+        stage_codes: Annotated[
+            str | None,
+            typer.Option(
+                help="Mapping of integer stage codes in the hypnogram file, e.g. "
+                "'0=W,1=N1,2=N2,3=N3,5=R' (codes differ between tools, so none is assumed)."
+            ),
+        ] = None,
         report: Annotated[
             bool, typer.Option("--report/--no-report", help="Write report.html.")
         ] = True,
@@ -229,6 +263,7 @@ def register(app: typer.Typer) -> None:
             left=left,
             right=right,
             movements=movements,
+            stage_codes=stage_codes,
             report=report,
             quiet=quiet,
         )
