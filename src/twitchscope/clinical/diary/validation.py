@@ -288,7 +288,9 @@ def parse_medications(field: str, value: Any) -> tuple[str, ...] | None:
             raise ValidationError(field, "names must not contain control characters")
         if part.lower() == "none":
             raise ValidationError(field, "'none' cannot be combined with medicine names")
-    return tuple(sorted(set(parts), key=str.lower))
+    # Case-insensitive order with the exact text as tie-break, so "B" and "b" never depend on
+    # set iteration (hash) order.
+    return tuple(sorted(set(parts), key=lambda p: (p.lower(), p)))
 
 
 def _note(field: str, value: Any) -> str:
