@@ -13,10 +13,12 @@ neither create nor extend leg movements. Two layers handle them:
 
 R-peak detection is deliberately cheap: the summed absolute slope of the raw ECG in 25 ms
 blocks (the QRS is by far the steepest deflection; P and T waves are slow, baseline wander
-slower still), a threshold at half the typical per-beat maximum, and ``scipy.signal.find_peaks``
-with a 0.3 s refractory distance. It needs no filtering pass over the ECG (one difference and
-one block sum: ~40 ms for 8 h at 512 Hz), and the 25 ms resolution is finer than the leg
-envelope's 50 ms blocks that are blanked.
+slower still), a threshold at half the typical per-beat maximum, and the local maxima of that
+series with a 0.3 s refractory distance (:func:`find_peaks`, the same selection as
+``scipy.signal.find_peaks`` with ``height`` and ``distance``, done here so that detection does not
+import ``scipy.signal``). It needs no filtering pass over the ECG (one difference and one block
+sum, chunk by chunk so no full-length temporary exists), and the 25 ms resolution is finer than
+the leg envelope's 50 ms blocks that are blanked.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import find_peaks
 
 from twitchscope.signal import Signal
 
 F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
 
 #: Block length for R-peak detection in seconds (the R-peak times' resolution).
 ECG_BLOCK_S: Final[float] = 0.025
@@ -41,6 +43,77 @@ R_THRESHOLD_SHARE: Final[float] = 0.5
 #: 10 Hz high-pass rings for a few tens of ms after it).
 BLANK_BEFORE_S: Final[float] = 0.06
 BLANK_AFTER_S: Final[float] = 0.1
+#: Blocks per chunk when computing the slope energy (bounded temporaries).
+ENERGY_CHUNK_BLOCKS: Final[int] = 65536
+
+
+def _local_maxima(v: F32) -> I64:
+    """Indices of local maxima of ``v``; a flat top gives its middle (left of two), ends never."""
+    d = np.diff(v)
+    nz = np.flatnonzero(d)
+    if nz.size < 2:
+        return np.empty(0, np.int64)
+    up = d[nz] > 0
+    # a rise (at nz[k]) followed by a fall (at nz[k+1]) with only flat steps between
+    k = np.flatnonzero(up[:-1] & ~up[1:])
+    left = nz[k] + 1
+    right = nz[k + 1]
+    return ((left + right) // 2).astype(np.int64)
+
+
+def find_peaks(v: F32, height: float, distance: int) -> I64:
+    """Local maxima of ``v`` at least ``height`` high and at least ``distance`` apart.
+
+    Same selection as ``scipy.signal.find_peaks(v, height=height, distance=distance)``: among
+    maxima closer than ``distance``, the higher is kept (greedy from the highest). The greedy
+    order is resolved in rounds, each keeping every maximum that is the highest of the undecided
+    ones around it and dropping its neighbours: vectorised, a handful of rounds for an ECG.
+    """
+    peaks = _local_maxima(v)
+    peaks = peaks[v[peaks] >= height]
+    n = peaks.size
+    if n < 2 or distance <= 1:
+        return peaks
+    order = np.argsort(v[peaks], kind="stable")
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n)  # unique priorities: height, then position
+    reach = int(np.max(np.searchsorted(peaks, peaks + distance, side="left") - np.arange(n)))
+    undecided = np.ones(n, dtype=bool)
+    keep = np.zeros(n, dtype=bool)
+    while undecided.any():
+        r = np.where(undecided, rank, -1)
+        best = np.full(n, -1, np.int64)  # highest undecided rank within distance, self excluded
+        for s in range(1, reach):
+            near = (peaks[s:] - peaks[:-s]) < distance
+            np.maximum(best[:-s], np.where(near, r[s:], -1), out=best[:-s])
+            np.maximum(best[s:], np.where(near, r[:-s], -1), out=best[s:])
+        chosen = undecided & (r > best)
+        keep |= chosen
+        undecided &= ~chosen
+        drop = np.zeros(n, dtype=bool)
+        for s in range(1, reach):
+            near = (peaks[s:] - peaks[:-s]) < distance
+            drop[:-s] |= near & chosen[s:]
+            drop[s:] |= near & chosen[:-s]
+        undecided &= ~drop
+    return peaks[keep]
+
+
+def slope_energy(x: F32, block: int) -> F32:
+    """Summed absolute sample-to-sample change of ``x`` per block of ``block`` samples.
+
+    Block ``i`` sums ``|x[j + 1] - x[j]|`` for ``j`` in ``[i * block, (i + 1) * block)``; NaN
+    counts as 0. Computed chunk by chunk.
+    """
+    nb = (x.shape[0] - 1) // block
+    out = np.empty(max(nb, 0), dtype=np.float32)
+    step = ENERGY_CHUNK_BLOCKS
+    for b0 in range(0, nb, step):
+        b1 = min(nb, b0 + step)
+        seg = x[b0 * block : b1 * block + 1]
+        slope = np.abs(np.diff(seg))
+        out[b0:b1] = slope.reshape(b1 - b0, block).sum(axis=1, dtype=np.float32)
+    return np.nan_to_num(out, nan=0.0, copy=False)
 
 
 def r_peak_times(ecg: Signal) -> npt.NDArray[np.float64]:
@@ -53,9 +126,7 @@ def r_peak_times(ecg: Signal) -> npt.NDArray[np.float64]:
     nb = (x.shape[0] - 1) // block
     if nb < 3:
         return np.empty(0)
-    slope = np.abs(np.diff(x[: nb * block + 1]))
-    energy = np.nan_to_num(slope.reshape(nb, block).sum(axis=1, dtype=np.float32), nan=0.0)
-    del slope
+    energy = slope_energy(x, block)
     block_s = block / ecg.fs
     # typical beat: median over 2 s windows of the window maximum
     w = max(1, int(2.0 / block_s))
@@ -65,7 +136,7 @@ def r_peak_times(ecg: Signal) -> npt.NDArray[np.float64]:
     typical = float(np.median(energy[: nw * w].reshape(nw, w).max(axis=1)))
     if typical <= 0:
         return np.empty(0)
-    peaks, _ = find_peaks(
+    peaks = find_peaks(
         energy,
         height=R_THRESHOLD_SHARE * typical,
         distance=max(1, int(R_REFRACTORY_S / block_s)),

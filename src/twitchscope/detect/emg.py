@@ -46,9 +46,8 @@ from twitchscope.detect.ecg import blank_envelope, r_peak_times
 from twitchscope.detect.filters import (
     block_length,
     block_mean,
-    block_mean_abs,
     emg_sos,
-    filter_emg,
+    envelope_blocks,
     median5,
 )
 from twitchscope.detect.result import LegDetection, empty_movements
@@ -280,9 +279,7 @@ def detect_leg_movements(
             "electrode off, or not a recorded channel",
         )
     sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
-    y = filter_emg(x, fs, sos)
-    fine = block_mean_abs(y, block, overwrite=True)
-    del y
+    fine = envelope_blocks(x, fs, sos, block)
     fine *= np.float32(ENVELOPE_SCALE)
     if r_times is None and ecg is not None:
         r_times = r_peak_times(ecg)

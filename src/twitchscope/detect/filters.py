@@ -31,7 +31,8 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal as sps
+
+from twitchscope.detect.iir import StateSpaceFilter, butter_sos, notch_sos, steady_state
 
 F32 = npt.NDArray[np.float32]
 
@@ -51,6 +52,9 @@ NOTCH_Q: Final[float] = 30.0
 WARMUP_S: Final[float] = 1.0
 #: Number of one-second segments looked at by the mains check.
 MAINS_CHECK_SEGMENTS: Final[int] = 64
+#: Samples filtered at a time (a multiple of every block length below 2^14 is taken): the
+#: filter's temporaries stay small and no full-length filtered copy of the signal exists.
+FILTER_CHUNK: Final[int] = 2**20
 
 
 def block_length(fs: float) -> int:
@@ -68,10 +72,8 @@ def bandpass_sos(fs: float, band_hz: tuple[float, float]) -> npt.NDArray[np.floa
     high = min(high, MAX_EDGE_FRACTION_OF_FS * fs)
     low = min(low, 0.4 * fs)
     if high > 1.5 * low:
-        sos = sps.butter(BANDPASS_ORDER, [low, high], btype="bandpass", fs=fs, output="sos")
-    else:
-        sos = sps.butter(2 * BANDPASS_ORDER, low, btype="highpass", fs=fs, output="sos")
-    return np.asarray(sos, dtype=np.float64)
+        return butter_sos(BANDPASS_ORDER, (low, high), "bandpass", fs)
+    return butter_sos(2 * BANDPASS_ORDER, (low,), "highpass", fs)
 
 
 def detect_mains(x: F32, fs: float) -> list[float]:
@@ -126,9 +128,34 @@ def emg_sos(
     notched = detect_mains(x, fs)
     parts = [sos]
     for f in notched:
-        b, a = sps.iirnotch(f, NOTCH_Q, fs=fs)
-        parts.append(sps.tf2sos(b, a))
+        parts.append(notch_sos(f, NOTCH_Q, fs))
     return np.vstack(parts), notched
+
+
+def _warm_state(
+    x: F32, fs: float, filt: StateSpaceFilter, sos: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], float]:
+    """Filter state at the first sample, and the offset subtracted from the input.
+
+    The state is run over an odd extension of the first :data:`WARMUP_S` seconds
+    (``2 x[0] - x[m:0:-1]``), from the steady state of its first value. The returned offset
+    ``c`` (``x[0]``) is subtracted from every sample before filtering: the band-pass has no gain
+    at DC, so the output is the same, and float32 rounding is relative to the EMG, not to a
+    large electrode offset.
+    """
+    c = float(x[0])
+    m = min(x.shape[0] - 1, max(1, int(WARMUP_S * fs)))
+    head = (np.float32(c) - x[m:0:-1]).astype(np.float32)  # 2 x[0] - x[m:0:-1], minus c
+    zi = steady_state(sos) * float(head[0])
+    _, state = filt.run(head, zi)
+    return state, c
+
+
+def _chunks(n: int, block: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive chunks of about :data:`FILTER_CHUNK` samples, each a
+    whole number of ``block`` samples (the last one takes the rest)."""
+    size = max(block, (FILTER_CHUNK // block) * block)
+    return [(i, min(n, i + size)) for i in range(0, n, size)]
 
 
 def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
@@ -136,17 +163,39 @@ def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
 
     The filter state is first run over an odd extension of the first :data:`WARMUP_S` seconds
     before the start (``2 x[0] - x[m:0:-1]``, continuous in value and slope, as ``filtfilt``
-    pads), so neither a DC offset nor the notch's slow settling rings at the start.
+    pads), so neither a DC offset nor the notch's slow settling rings at the start. Filtered
+    chunk by chunk with the state carried over (:mod:`twitchscope.detect.iir`).
     """
     if x.shape[0] < 2:
         return x.astype(np.float32)
-    sos32 = sos.astype(np.float32)
-    m = min(x.shape[0] - 1, max(1, int(WARMUP_S * fs)))
-    head = (np.float32(2.0) * x[0] - x[m:0:-1]).astype(np.float32)
-    zi = (sps.sosfilt_zi(sos) * float(head[0])).astype(np.float32)
-    _, zi = sps.sosfilt(sos32, head, zi=zi)
-    y, _ = sps.sosfilt(sos32, x, zi=zi.astype(np.float32))
-    return np.asarray(y, dtype=np.float32)
+    filt = StateSpaceFilter(sos)
+    state, c = _warm_state(x, fs, filt, sos)
+    out = np.empty(x.shape[0], dtype=np.float32)
+    for a, b in _chunks(x.shape[0], 1):
+        out[a:b], state = filt.run(x[a:b] - np.float32(c), state)
+    return out
+
+
+def envelope_blocks(x: F32, fs: float, sos: npt.NDArray[np.float64], block: int) -> F32:
+    """Mean absolute value (µV) per block of ``block`` samples of ``x`` filtered by ``sos``.
+
+    Equals ``block_mean_abs(filter_emg(x, fs, sos), block)`` (a trailing part shorter than a
+    block is dropped), computed chunk by chunk: the filtered signal never exists full length.
+    """
+    n = x.shape[0]
+    nb = n // block
+    out = np.empty(nb, dtype=np.float32)
+    if nb == 0:
+        return out
+    if n < 2:
+        return block_mean_abs(x.astype(np.float32), block)
+    filt = StateSpaceFilter(sos)
+    state, c = _warm_state(x, fs, filt, sos)
+    offset = np.float32(c)
+    for a, b in _chunks(nb * block, block):
+        y, state = filt.run(x[a:b] - offset, state)
+        out[a // block : b // block] = block_mean_abs(y, block, overwrite=True)
+    return out
 
 
 def block_mean(x: F32, block: int) -> F32:
