@@ -52,9 +52,10 @@ NOTCH_Q: Final[float] = 30.0
 WARMUP_S: Final[float] = 1.0
 #: Number of one-second segments looked at by the mains check.
 MAINS_CHECK_SEGMENTS: Final[int] = 64
-#: Samples filtered at a time (a multiple of every block length below 2^14 is taken): the
-#: filter's temporaries stay small and no full-length filtered copy of the signal exists.
-FILTER_CHUNK: Final[int] = 2**20
+#: Samples filtered at a time (rounded down to whole envelope blocks): the filter's temporaries
+#: (1 MB) stay in the CPU cache, and no full-length filtered copy of the signal exists. Measured
+#: on 8 h at 512 Hz: 2^16-2^18 take ~70 ms per leg, 2^19-2^21 ~105 ms.
+FILTER_CHUNK: Final[int] = 2**18
 
 
 def block_length(fs: float) -> int:
@@ -198,10 +199,20 @@ def envelope_blocks(x: F32, fs: float, sos: npt.NDArray[np.float64], block: int)
     return out
 
 
+def _block_sums(x: F32, block: int) -> F32:
+    """Sum of each run of ``block`` samples of ``x`` (``x.size`` a multiple of ``block``).
+
+    A matrix-vector product with ones: about twice as fast as ``sum(axis=1)`` on rows this short.
+    """
+    nb = x.shape[0] // block
+    ones = np.ones(block, dtype=np.float32)
+    return np.asarray(x.reshape(nb, block) @ ones, dtype=np.float32)
+
+
 def block_mean(x: F32, block: int) -> F32:
     """Mean of ``x`` over consecutive blocks of ``block`` samples (a cheap low-pass), µV."""
     nb = x.shape[0] // block
-    out = x[: nb * block].reshape(nb, block).sum(axis=1, dtype=np.float32)
+    out = _block_sums(x[: nb * block], block)
     out *= np.float32(1.0 / block)
     return out
 
@@ -215,7 +226,7 @@ def block_mean_abs(y: F32, block: int, *, overwrite: bool = False) -> F32:
     nb = y.shape[0] // block
     part = y[: nb * block]
     rect = np.abs(part, out=part) if overwrite else np.abs(part)
-    out = rect.reshape(nb, block).sum(axis=1, dtype=np.float32)
+    out = _block_sums(rect, block)
     out *= np.float32(1.0 / block)
     return out
 
