@@ -50,7 +50,9 @@ def detect_movements(inputs: PreparedInputs, rules: RuleSet) -> Movements:
 
     if inputs.left is None or inputs.right is None:
         raise InputFileError(inputs.source, "the leg signals were not loaded")
-    dl, dr = detect_legs(inputs.left, inputs.right, rules=rules, ecg=inputs.ecg)
+    dl, dr = detect_legs(
+        inputs.left, inputs.right, rules=rules, ecg=inputs.ecg, r_times=inputs.r_times
+    )
     table = pd.concat([dl.movements, dr.movements], ignore_index=True)
     table = table.sort_values(["onset", "leg"], kind="stable").reset_index(drop=True)
     excluded = pd.concat(

@@ -367,15 +367,19 @@ def detect_legs(
     *,
     rules: RuleSet = WASM2016,
     ecg: Signal | None = None,
+    r_times: npt.NDArray[np.float64] | None = None,
 ) -> tuple[LegDetection, LegDetection]:
     """Detect leg movements on both legs (R peaks of ``ecg`` found once for both).
+
+    ``r_times`` (R-peak times in s, already found) is used instead of ``ecg`` when given.
 
     Returns
     -------
     (left, right)
         One :class:`LegDetection` per leg. Raises like :func:`detect_leg_movements`.
     """
-    r_times = r_peak_times(ecg) if ecg is not None else None
+    if r_times is None and ecg is not None:
+        r_times = r_peak_times(ecg)
     return (
         detect_leg_movements(left, "left", rules=rules, r_times=r_times),
         detect_leg_movements(right, "right", rules=rules, r_times=r_times),
