@@ -44,7 +44,7 @@ R_THRESHOLD_SHARE: Final[float] = 0.5
 BLANK_BEFORE_S: Final[float] = 0.06
 BLANK_AFTER_S: Final[float] = 0.1
 #: Blocks per chunk when computing the slope energy (bounded temporaries).
-ENERGY_CHUNK_BLOCKS: Final[int] = 65536
+ENERGY_CHUNK_BLOCKS: Final[int] = 16384
 
 
 def _local_maxima(v: F32) -> I64:
@@ -71,10 +71,26 @@ def find_peaks(v: F32, height: float, distance: int) -> I64:
     """
     peaks = _local_maxima(v)
     peaks = peaks[v[peaks] >= height]
-    n = peaks.size
-    if n < 2 or distance <= 1:
+    if peaks.size < 2 or distance <= 1:
         return peaks
-    order = np.argsort(v[peaks], kind="stable")
+    # most maxima have no other within ``distance``: kept as they are, the rounds run on the rest
+    gap = np.diff(peaks)
+    close = np.zeros(peaks.size, dtype=bool)
+    close[1:] |= gap < distance
+    close[:-1] |= gap < distance
+    if not close.any():
+        return peaks
+    keep = ~close
+    keep[close] = _greedy_by_height(peaks[close], v[peaks[close]], distance)
+    return peaks[keep]
+
+
+def _greedy_by_height(
+    peaks: I64, heights: npt.NDArray[np.float32], distance: int
+) -> npt.NDArray[np.bool_]:
+    """Which of ``peaks`` (sorted) survive: the highest first, dropping others within distance."""
+    n = peaks.size
+    order = np.argsort(heights, kind="stable")
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n)  # unique priorities: height, then position
     reach = int(np.max(np.searchsorted(peaks, peaks + distance, side="left") - np.arange(n)))
@@ -96,7 +112,7 @@ def find_peaks(v: F32, height: float, distance: int) -> I64:
             drop[:-s] |= near & chosen[s:]
             drop[s:] |= near & chosen[:-s]
         undecided &= ~drop
-    return peaks[keep]
+    return keep
 
 
 def slope_energy(x: F32, block: int) -> F32:
@@ -108,11 +124,13 @@ def slope_energy(x: F32, block: int) -> F32:
     nb = (x.shape[0] - 1) // block
     out = np.empty(max(nb, 0), dtype=np.float32)
     step = ENERGY_CHUNK_BLOCKS
+    ones = np.ones(block, dtype=np.float32)
     for b0 in range(0, nb, step):
         b1 = min(nb, b0 + step)
         seg = x[b0 * block : b1 * block + 1]
-        slope = np.abs(np.diff(seg))
-        out[b0:b1] = slope.reshape(b1 - b0, block).sum(axis=1, dtype=np.float32)
+        slope = np.diff(seg)
+        np.abs(slope, out=slope)
+        out[b0:b1] = slope.reshape(b1 - b0, block) @ ones
     return np.nan_to_num(out, nan=0.0, copy=False)
 
 
