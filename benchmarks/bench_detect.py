@@ -15,10 +15,11 @@ elsewhere (``benchmarks/``); this is the detection stage's own profiling.
 
 Recorded results (2 shared cores, other jobs running; idle-machine figures):
 
-- ``speed``: 8 h at 512 Hz (14.7 M samples, 59 MB): 0.19 s per leg best of 3 (synthetic leg),
-  0.16 s (``--scenario severe``); peak extra memory 64 MB (1.1 x the signal). The band-pass
-  (``sosfilt``) is about half of it. With NaN gaps: 0.22 s. R peaks of an 8 h 512 Hz ECG:
-  ~0.07 s (once for both legs).
+- ``speed``: 8 h at 512 Hz (14.7 M samples, 59 MB): 0.11 s per leg best of 3 (synthetic leg),
+  0.10 s (``--scenario severe``); peak extra memory 42 MB (0.7 x the signal; block-rate arrays:
+  the band-pass runs chunk by chunk, no full-length filtered copy). The band-pass (numpy
+  block-parallel IIR, :mod:`twitchscope.detect.iir`) is about 40 % of it. R peaks of an 8 h
+  512 Hz ECG: ~0.04 s (once for both legs). Detection does not import ``scipy.signal``.
 - ``accuracy --hours 2 --seeds 10 11 12 13 14`` (35 nights, 7 scenarios, with ECG): per-leg
   F1 mean 0.994, min 0.941 (a healthy night with 9 movements); precision 0.998, recall 0.990.
 - ``accuracy --hours 8 --seeds 5`` (7 full nights): per-leg F1 mean 0.994, min 0.978.

@@ -6,14 +6,16 @@ Choices, and why:
   itself. We use a 4th-order Butterworth band-pass (2nd order per edge) as second-order sections
   in float32. The upper edge is clipped to 0.45 x the sampling rate so that a 200 Hz channel
   still gets a valid filter; when that leaves no room for a band the filter is a high-pass.
-- **Causal, one pass (``sosfilt``), not forward-backward.** The filter's group delay in the EMG
-  band is a few milliseconds, far below the 50 ms resolution of the envelope and the 0.1 s
-  tolerance of onsets, and one pass costs half of ``sosfiltfilt`` (the filter is the single most
+- **Causal, one pass, not forward-backward.** The filter's group delay in the EMG band is a few
+  milliseconds, far below the 50 ms resolution of the envelope and the 0.1 s tolerance of
+  onsets, and one pass costs half of a forward-backward one (the filter is the single most
   expensive step of detection). The state is warmed up on an odd extension of the first
   second (see :func:`filter_emg`), so neither a DC offset nor the notch rings at the start.
+  The filter runs in numpy (:mod:`twitchscope.detect.iir`, equal to ``scipy.signal.sosfilt`` up
+  to float32 rounding), chunk by chunk: :func:`envelope_blocks` keeps only the block envelope.
 - **Mains notch only when a mains peak is present**, found by a cheap spectral check on 64 one-
   second segments spread over the night; notch sections are appended to the band-pass cascade,
-  which costs nothing extra (``sosfilt`` time is dominated by the pass over the samples).
+  which costs little extra (the filter's state grows by 2 per notch).
 - **Envelope = rectified mean over ~50 ms blocks, then a running median of 5 blocks (~250 ms).**
   The rectified mean (mean absolute value) of the band-passed EMG, scaled to the amplitude of
   the sinusoid with the same rectified mean (see :mod:`twitchscope.detect.emg`), is the

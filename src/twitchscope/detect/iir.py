@@ -16,8 +16,8 @@ enough to design here, and a linear filter can be run without a loop over sample
   dozen steps are left for a short loop.
 
 Results equal ``scipy.signal.sosfilt`` up to float32 rounding (tested). Long signals are
-filtered chunk by chunk with the state carried over (:func:`lfilter_ss`), so no full-length
-temporary exists.
+filtered chunk by chunk with the state carried over (:meth:`StateSpaceFilter.run` returns it),
+so no full-length temporary exists.
 """
 
 from __future__ import annotations
@@ -223,9 +223,15 @@ class StateSpaceFilter:
         self.a_m, self.b_v = a_m, b_v
 
     def run(self, x: F32, state: F64) -> tuple[F32, F64]:
-        """Filter ``x`` from ``state``; return the output (float32) and the final state."""
+        """Filter ``x`` from ``state``; return the output (float32) and the final state.
+
+        ``state`` (length ``2 x n_sections``) holds each section's two transposed-direct-form-II
+        states in order, the layout of ``scipy.signal.sosfilt``'s ``zi`` flattened.
+        """
         lb = BLOCK
         n = x.shape[0]
+        if n == 0:
+            return np.empty(0, dtype=np.float32), np.asarray(state, dtype=np.float64).copy()
         nb = -(-n // lb)
         if n % lb:
             xp = np.zeros(nb * lb, dtype=np.float32)
