@@ -37,24 +37,18 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from twitchscope.clinical.diary.validation import DAY_FACTOR_FIELDS, DayEntry, EpisodeEntry
+from twitchscope.clinical.diary.validation import (
+    DAY_FIELDS,
+    EPISODE_FIELDS,
+    DayEntry,
+    EpisodeEntry,
+)
 
 #: Hour (local clock) at which one diary day ends and the next begins.
 DAY_BOUNDARY_HOUR: Final[int] = 6
 
-EPISODE_COLUMNS: Final[tuple[str, ...]] = (
-    "id",
-    "start",
-    "duration_s",
-    "locations",
-    "side",
-    "kind",
-    "intensity",
-    "context",
-    "note",
-    "diary_day",
-)
-DAY_COLUMNS: Final[tuple[str, ...]] = ("date", *DAY_FACTOR_FIELDS)
+EPISODE_COLUMNS: Final[tuple[str, ...]] = ("id", *EPISODE_FIELDS, "diary_day")
+DAY_COLUMNS: Final[tuple[str, ...]] = DAY_FIELDS
 
 
 def diary_day_of(start: datetime) -> date:
