@@ -105,6 +105,10 @@ def test_outputs_and_summary(result: ScoreResult, tmp_path: Path) -> None:
     assert s["plms_index"] == pytest.approx(result.indices["plms_index"])
     assert s["channels"] == {"left": "Leg L", "right": "Leg R"}
     assert set(s["excluded_s"]) == {"left", "right"}
+    assert set(s["leg_signal"]) == {"left", "right"}
+    assert s["leg_signal"]["left"]["channel"] == "Leg L"
+    assert s["leg_signal"]["left"]["excluded_s"] == s["excluded_s"]["left"]
+    assert isinstance(s["leg_signal"]["right"]["mains_notch_hz"], list)
     assert s["source"].endswith("night.edf")
     assert s["rules"]["options"]["interval_min_s"] == 10.0
     html = (out / "report.html").read_text(encoding="utf-8")

@@ -137,7 +137,8 @@ def build_summary(result: ScoreResult) -> dict[str, Any]:
 
     Everything in ``result.indices`` is kept; then the rules (``preset`` name and ``options``:
     every option value), ``channels``, ``warnings``, the ``source`` file, the ``software``
-    version, ``excluded_s`` per leg, the recording's start and length, and where the
+    version, ``excluded_s`` per leg, ``leg_signal`` (per leg: channel, rate, excluded time,
+    resting level, mains frequencies notched), the recording's start and length, and where the
     movements, hypnogram and events came from.
     """
     out: dict[str, Any] = {}
@@ -157,6 +158,18 @@ def build_summary(result: ScoreResult) -> dict[str, Any]:
     out["hypnogram_source"] = result.hypnogram_source
     out["events_source"] = result.events_source
     out["excluded_s"] = {leg: float(result.excluded_s.get(leg, 0.0)) for leg in ("left", "right")}
+    # What detection saw in each leg channel (empty when reference movements were scored).
+    out["leg_signal"] = {
+        d.leg: {
+            "channel": d.channel,
+            "fs": float(d.fs),
+            "excluded_s": float(d.excluded_s),
+            "resting_uv_median": float(d.resting_uv_median),
+            "resting_uv_p95": float(d.resting_uv_p95),
+            "mains_notch_hz": list(d.mains_notch_hz),
+        }
+        for d in result.detections
+    }
     out["recording_start"] = result.recording_start
     out["recording_duration_s"] = float(result.recording_duration)
     mv = result.movements

@@ -91,8 +91,11 @@ def test_mains_hum_is_notched(mains_hz: float, fs: float) -> None:
     np.testing.assert_allclose(det.movements["onset"], [b[0] for b in BURSTS], atol=0.1)
     assert det.excluded_s == 0.0
     assert det.resting_uv_median < 5.0
+    assert mains_hz in det.mains_notch_hz  # the notch is reported, not silent
     # no peak, no notch
-    assert detect_mains(emg(BURSTS, fs=fs, duration=dur).data, fs) == []
+    clean = emg(BURSTS, fs=fs, duration=dur)
+    assert detect_mains(clean.data, fs) == []
+    assert detect_leg_movements(clean, "left").mains_notch_hz == ()
 
 
 def test_electrode_pops_are_excluded_not_movements() -> None:

@@ -278,7 +278,7 @@ def detect_leg_movements(
             f"is flat (peak-to-peak at most {float(np.nanmax(ptp)):.3g} µV in every second): "
             "electrode off, or not a recorded channel",
         )
-    sos, _notched = emg_sos(x, fs, rules.bandpass_hz)
+    sos, notched = emg_sos(x, fs, rules.bandpass_hz)
     fine = envelope_blocks(x, fs, sos, block)
     fine *= np.float32(ENVELOPE_SCALE)
     if r_times is None and ecg is not None:
@@ -358,6 +358,7 @@ def detect_leg_movements(
         resting_uv_median=rest_med,
         resting_uv_p95=rest_p95,
         warnings=warnings,
+        mains_notch_hz=tuple(float(f) for f in notched),
     )
 
 

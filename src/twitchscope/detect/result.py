@@ -79,6 +79,9 @@ class LegDetection:
         time, in µV of the rectified-mean envelope (NaN when nothing could be scored).
     warnings : list of str
         Human-readable warnings, each naming the channel.
+    mains_notch_hz : tuple of float
+        Mains frequencies (Hz) found in the channel and notched out before detection; empty when
+        no mains peak was found.
     """
 
     leg: str
@@ -91,6 +94,7 @@ class LegDetection:
     resting_uv_median: float = float("nan")
     resting_uv_p95: float = float("nan")
     warnings: list[str] = field(default_factory=list)
+    mains_notch_hz: tuple[float, ...] = ()
 
     @property
     def n_movements(self) -> int:
@@ -111,7 +115,7 @@ class LegDetection:
             Columns ``leg``, ``channel``, ``fs`` (Hz), ``duration_s``, ``n_movements``,
             ``lm_per_hour`` (per hour of scored time, NaN when none was scored),
             ``median_duration_s``, ``median_amplitude_uv``, ``excluded_s``, ``excluded_pct``,
-            ``resting_uv_median``, ``resting_uv_p95``, ``n_warnings``.
+            ``resting_uv_median``, ``resting_uv_p95``, ``n_warnings``, ``mains_notch_hz`` (text).
         """
         scored_h = self.scored_s / 3600.0
         mv = self.movements
@@ -137,6 +141,7 @@ class LegDetection:
                     "resting_uv_median": float(self.resting_uv_median),
                     "resting_uv_p95": float(self.resting_uv_p95),
                     "n_warnings": len(self.warnings),
+                    "mains_notch_hz": ", ".join(f"{f:g}" for f in self.mains_notch_hz),
                 }
             ]
         )

@@ -160,6 +160,17 @@ def _source_section(result: ScoreResult) -> str:
             rows.append(
                 (f"excluded from detection ({leg})", f"{result.excluded_s.get(leg, 0.0):.0f} s")
             )
+    for det in result.detections:
+        rows.append(
+            (
+                f"resting EMG ({det.leg})",
+                f"median {det.resting_uv_median:.1f} µV, 95th percentile "
+                f"{det.resting_uv_p95:.1f} µV",
+            )
+        )
+        if det.mains_notch_hz:
+            hz = ", ".join(f"{f:g}" for f in det.mains_notch_hz)
+            rows.append((f"mains interference ({det.leg})", f"{hz} Hz, notched out"))
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"<section><h2>Recording and channels</h2><table>{body}</table></section>"
 
