@@ -24,7 +24,6 @@ looked up in the event vocabulary (first the part before ``|``, then the part af
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -40,11 +39,12 @@ from twitchscope.io.annotations.vocabulary import (
     stage_of,
 )
 from twitchscope.io.annotations.xml_safe import (
+    check_root,
     child_text,
     epoch_length_of,
+    event_times,
     find_child,
     local_tag,
-    parse_seconds,
     parse_xml,
 )
 
@@ -81,10 +81,7 @@ def read_nsrr_xml(
     source = str(path)
     if root is None:
         root = parse_xml(path)
-    if local_tag(root) != ROOT_TAG:
-        raise InputFileError(
-            source, f"root element is <{local_tag(root)}>, expected <{ROOT_TAG}> (NSRR XML)"
-        )
+    check_root(source, root, ROOT_TAG, "NSRR XML")
     epoch = epoch_length_of(source, root, epoch_length)
     events = find_child(root, "ScoredEvents")
     if events is None:
@@ -105,13 +102,7 @@ def _add_event(collector: Collector, event: Element, number: int) -> None:
     if normalize_label(parts[0]) in IGNORED_LABELS:
         return
     where = f"ScoredEvent #{number} ({concept!r})"
-    start = parse_seconds(source, child_text(event, "Start"), "Start", where)
-    duration_text = child_text(event, "Duration")
-    duration = (
-        math.nan
-        if duration_text in (None, "")
-        else parse_seconds(source, duration_text, "Duration", where)
-    )
+    start, duration = event_times(source, event, where)
     event_type = normalize_label(child_text(event, "EventType") or "")
     if event_type.startswith("stages"):
         stage = NSRR_STAGE_CONCEPTS.get(normalize_label(parts[0])) or stage_of(parts[0])

@@ -21,7 +21,6 @@ movement's leg comes from its name, else from the ``Input`` channel (e.g. ``Leg 
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -31,11 +30,12 @@ from twitchscope.io.annotations.collect import Collector
 from twitchscope.io.annotations.model import Annotations
 from twitchscope.io.annotations.vocabulary import PROFUSION_STAGE_CODES, leg_of_channel
 from twitchscope.io.annotations.xml_safe import (
+    check_root,
     child_text,
     epoch_length_of,
+    event_times,
     find_child,
     local_tag,
-    parse_seconds,
     parse_xml,
 )
 
@@ -72,10 +72,7 @@ def read_profusion_xml(
     source = str(path)
     if root is None:
         root = parse_xml(path)
-    if local_tag(root) != ROOT_TAG:
-        raise InputFileError(
-            source, f"root element is <{local_tag(root)}>, expected <{ROOT_TAG}> (Profusion XML)"
-        )
+    check_root(source, root, ROOT_TAG, "Profusion XML")
     epoch = epoch_length_of(source, root, epoch_length)
     events = find_child(root, "ScoredEvents")
     stages = find_child(root, "SleepStages")
@@ -98,13 +95,7 @@ def _add_event(collector: Collector, event: Element, number: int) -> None:
     if name is None or name == "":
         raise InputFileError(source, f"ScoredEvent #{number} has no <Name>")
     where = f"ScoredEvent #{number} ({name!r})"
-    start = parse_seconds(source, child_text(event, "Start"), "Start", where)
-    duration_text = child_text(event, "Duration")
-    duration = (
-        math.nan
-        if duration_text in (None, "")
-        else parse_seconds(source, duration_text, "Duration", where)
-    )
+    start, duration = event_times(source, event, where)
     leg_hint = leg_of_channel(child_text(event, "Input") or "")
     collector.add_label(start, duration, name, leg_hint=leg_hint)
 

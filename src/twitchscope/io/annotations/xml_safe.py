@@ -96,6 +96,33 @@ def parse_seconds(source: str | Path, text: str | None, what: str, where: str) -
     return value
 
 
+def check_root(source: str | Path, root: Element, tag: str, format_name: str) -> None:
+    """Raise unless the document's root element is ``<tag>`` (namespace ignored).
+
+    ``format_name`` (e.g. ``"NSRR XML"``) says in the message which format was expected.
+    """
+    if local_tag(root) != tag:
+        raise InputFileError(
+            source, f"root element is <{local_tag(root)}>, expected <{tag}> ({format_name})"
+        )
+
+
+def event_times(source: str | Path, event: Element, where: str) -> tuple[float, float]:
+    """``<Start>`` and ``<Duration>`` of a scored event in seconds.
+
+    A missing or empty ``<Duration>`` gives NaN (the collector decides what that means for a
+    stage or an event); a missing ``<Start>`` or a non-numeric time is an error naming ``where``.
+    """
+    start = parse_seconds(source, child_text(event, "Start"), "Start", where)
+    duration_text = child_text(event, "Duration")
+    duration = (
+        math.nan
+        if duration_text in (None, "")
+        else parse_seconds(source, duration_text, "Duration", where)
+    )
+    return start, duration
+
+
 def epoch_length_of(source: str | Path, root: Element, default: float) -> float:
     """The ``<EpochLength>`` of a scoring file in seconds, or ``default`` when absent."""
     text = child_text(root, "EpochLength")
