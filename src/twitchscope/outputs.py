@@ -18,10 +18,7 @@
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Mapping
-from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -31,6 +28,7 @@ import pandas as pd
 
 from twitchscope import __version__
 from twitchscope.errors import InputFileError
+from twitchscope.jsonsafe import json_safe
 
 if TYPE_CHECKING:
     from twitchscope.results import ScoreResult
@@ -76,36 +74,6 @@ FILES: Final[tuple[str, ...]] = (
     "report.html",
 )
 _FLOAT_FORMAT: Final[str] = "%.4f"
-
-
-def json_safe(value: Any) -> Any:
-    """Convert numpy/pandas values to plain JSON values (NaN and NA become None)."""
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return f if math.isfinite(f) else None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return [json_safe(v) for v in value.tolist()]
-    if isinstance(value, list | tuple | set | frozenset):
-        return [json_safe(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return [json_safe(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, pd.Series):
-        return json_safe(value.to_dict())
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "to_dict"):
-        return json_safe(value.to_dict())
-    return str(value)
 
 
 def leg_movements_table(result: ScoreResult) -> pd.DataFrame:

@@ -33,6 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from twitchscope.hypnogram import Hypnogram
+from twitchscope.jsonsafe import json_safe
 from twitchscope.scoring.combine import FloatArray
 from twitchscope.scoring.rules import RuleSet
 from twitchscope.scoring.series import interval_in_bounds, runs_of_intervals
@@ -93,22 +94,7 @@ class Indices:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict: plain Python numbers, ``None`` for undefined values."""
-        return {k: _plain(v) for k, v in dataclasses.asdict(self).items()}
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    if isinstance(v, bool | np.bool_):
-        return bool(v)
-    if isinstance(v, int | np.integer):
-        return int(v)
-    if isinstance(v, float | np.floating):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    return v
+        return {k: json_safe(v) for k, v in dataclasses.asdict(self).items()}
 
 
 def covered_seconds(
