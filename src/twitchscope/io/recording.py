@@ -114,26 +114,44 @@ class Recording:
     # -- set-up -----------------------------------------------------------------------------
     def _make_channels(self, overrides: Mapping[str, str]) -> tuple[ChannelInfo, ...]:
         labels = [s.label for s in self._signals]
+        positions: dict[str, int] = {}
         for role, label in overrides.items():
             if role not in ROLES:
                 raise ValidationError(
                     "channels", f"unknown role {role!r}; roles are {', '.join(ROLES)}"
                 )
+            number = _signal_number(label)
+            if labels.count(label) != 1 and number is not None:
+                positions[role] = self._position_of_number(number, label)
+                continue
             if labels.count(label) != 1:
                 problem = "is not in the file" if label not in labels else "appears twice"
+                hint = (
+                    "; choose one by its signal number, e.g. "
+                    f"'#{self._signals[labels.index(label)].index + 1}'"
+                    if label in labels
+                    else ""
+                )
                 raise ChannelError(
                     self.path,
                     label,
-                    f"given for role {role!r} but {problem}; labels: {', '.join(labels)}",
+                    f"given for role {role!r} but {problem}; labels: {', '.join(labels)}{hint}",
                 )
+            positions[role] = labels.index(label)
         seen: set[str] = set()
-        for label in labels:
-            if label in seen:
+        for sig in self._signals:
+            if sig.label in seen:
+                same = [s for s in self._signals if s.label == sig.label]
+                numbers = ", ".join(f"#{s.index + 1}" for s in same)
                 self.warnings.append(
-                    f"duplicate channel label {label!r}; it must be named by role or index"
+                    f"duplicate channel label {sig.label!r} (signals {numbers}); choose one by "
+                    "its signal number, e.g. --left '#N'"
                 )
-            seen.add(label)
-        roles = assign_roles(labels, overrides)
+            seen.add(sig.label)
+        roles = assign_roles(labels, {})
+        for role, pos in positions.items():
+            roles = ["" if r == role else r for r in roles]
+            roles[pos] = role
         self._factors: dict[int, float] = {}
         out = []
         hdr = self._header
@@ -290,9 +308,24 @@ class Recording:
                 role,
                 "ambiguous: several channels have this role ("
                 + ", ".join(repr(c.label) for c in found)
-                + "); name one explicitly",
+                + "; signals "
+                + ", ".join(f"#{c.index + 1}" for c in found)
+                + f"); name one explicitly, by label or by signal number (e.g. "
+                f"'#{found[0].index + 1}')",
             )
         return found[0]
+
+    def _position_of_number(self, number: int, name: str) -> int:
+        """Position among the signal channels of header signal ``number`` (1-based)."""
+        for pos, sig in enumerate(self._signals):
+            if sig.index + 1 == number:
+                return pos
+        if any(s.index + 1 == number for s in self._annotation_signals):
+            raise ChannelError(self.path, name, f"signal #{number} is the annotation signal")
+        total = len(self._header.signals)
+        raise ChannelError(
+            self.path, name, f"no signal #{number}; the file has signals #1 to #{total}"
+        )
 
     def _resolve(self, name: str) -> ChannelInfo:
         exact = [c for c in self.channels if c.label == name]
@@ -300,11 +333,15 @@ class Recording:
             raise ChannelError(
                 self.path,
                 name,
-                f"ambiguous: {len(exact)} channels have this label "
-                f"(signals {', '.join(str(c.index + 1) for c in exact)})",
+                f"ambiguous: {len(exact)} channels have this label (signals "
+                f"{', '.join('#' + str(c.index + 1) for c in exact)}); choose one by its "
+                f"signal number, e.g. '#{exact[0].index + 1}'",
             )
         if exact:
             return exact[0]
+        number = _signal_number(name)
+        if number is not None:
+            return self.channels[self._position_of_number(number, name)]
         if name in ROLES:
             return self.find(name)
         norm = normalise_label(name)
@@ -316,7 +353,7 @@ class Recording:
         )
 
     def load(self, name: str) -> Signal:
-        """Decode one channel (by label or role) to a :class:`Signal`.
+        """Decode one channel (by label, role or signal number ``"#N"``) to a :class:`Signal`.
 
         Returns
         -------
@@ -481,6 +518,14 @@ class Recording:
         )
 
 
+def _signal_number(name: str) -> int | None:
+    """The signal number of a ``"#N"`` channel name (1-based, as ``twitchscope info`` shows)."""
+    text = name.strip()
+    if len(text) > 1 and text[0] == "#" and text[1:].strip().isdigit():
+        return int(text[1:].strip())
+    return None
+
+
 def open_recording(
     path: str | PathLike[str], *, channels: Mapping[str, str] | None = None
 ) -> Recording:
@@ -492,6 +537,8 @@ def open_recording(
         The recording file.
     channels : mapping of role -> label, optional
         Explicit channel choices (e.g. ``{"leg_left": "EMG5"}``); they override the alias table.
+        ``"#N"`` names the N-th signal of the header (1-based, as ``twitchscope info`` numbers
+        them), for channels whose labels are not unique.
 
     Returns
     -------

@@ -213,11 +213,13 @@ def compute_indices(
             # no sleep onset, so no wake after it
             wake_hours = None
             in_wake = np.zeros(onset.size, dtype=bool)
-        unstaged = int(np.count_nonzero((stage == "UNS") & cand))
+        # (movements outside the hypnogram have their own warning, see scoring.pipeline)
+        inside = (onset >= hypnogram.offset) & (onset < hypnogram.end)
+        unstaged = int(np.count_nonzero((stage == "UNS") & cand & inside))
         if unstaged:
             warnings.append(
-                f"{unstaged} candidate leg movement(s) fall in unscored (UNS) epochs or outside "
-                "the hypnogram; they count neither as sleep nor as wake"
+                f"{unstaged} candidate leg movement(s) fall in unscored (UNS) epochs of the "
+                "hypnogram; they count neither as sleep nor as wake"
             )
     else:
         basis = "recording_time"

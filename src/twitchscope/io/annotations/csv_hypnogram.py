@@ -21,7 +21,7 @@ import numpy as np
 
 from twitchscope.errors import InputFileError
 from twitchscope.io.annotations.codes import CODES_HINT, check_codes, stage_word
-from twitchscope.io.annotations.collect import Collector
+from twitchscope.io.annotations.collect import MAX_TIME_S, Collector
 from twitchscope.io.annotations.model import Annotations
 from twitchscope.io.annotations.text_table import (
     MISSING,
@@ -87,6 +87,15 @@ def read_csv_hypnogram(
         if time_kind == "epoch" and not has_header:
             time_kind = _guess_time_kind(source, values, epoch_length)
         onsets = _onsets(source, values, time_kind, epoch_length, lines)
+        huge = np.flatnonzero(~(np.abs(onsets) <= MAX_TIME_S))
+        if huge.size:
+            i = int(huge[0])
+            what = "onset" if time_kind == "onset" else "epoch number"
+            raise InputFileError(
+                source,
+                f"line {lines[i]}: {what} {values[i]:g} puts the stage at {onsets[i]:g} s, beyond "
+                f"any recording (more than {MAX_TIME_S:g} s)",
+            )
     durations = np.full(len(stages), epoch_length)
     if dur_col is not None:
         durations = _column(source, rows, lines, dur_col, "duration", allow_missing=True)
