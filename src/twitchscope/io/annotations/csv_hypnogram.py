@@ -29,6 +29,7 @@ from twitchscope.io.annotations.text_table import (
     is_integer_text,
     parse_float,
     read_table,
+    shorten,
 )
 
 _STAGE_HEADERS = frozenset({"stage", "stages", "sleep_stage", "sleep stage", "hypnogram", "label"})
@@ -172,6 +173,14 @@ def _onsets(
     base = 0.0 if values.min() == 0 else 1.0
     if values.min() < 0:
         raise InputFileError(source, f"epoch numbers must be >= 0, got {values.min():g}")
+    huge = np.flatnonzero(values > MAX_TIME_S / epoch_length)
+    if huge.size:
+        i = int(huge[0])
+        raise InputFileError(
+            source,
+            f"line {lines[i]}: epoch number {values[i]:g} is beyond any recording (more than "
+            f"{MAX_TIME_S:g} s of {epoch_length:g} s epochs)",
+        )
     return (values - base) * epoch_length
 
 
@@ -202,7 +211,7 @@ def _stages(
             stage = "UNS"
         stages.append(stage)
     if unknown:
-        shown = ", ".join(f"{t!r} (line {n})" for t, n in list(unknown.items())[:10])
+        shown = ", ".join(f"{shorten(t)!r} (line {n})" for t, n in list(unknown.items())[:10])
         raise InputFileError(
             source,
             f"unknown stage(s) {shown}; stages are W, N1, N2, N3, R, UNS or words such as "
