@@ -489,7 +489,7 @@ class Recording:
                 block = self._annotation_bytes(sig, slice(r0, r1))
                 # TALs never span records and records are NUL-padded, so the records of a block
                 # parse as one byte string: one regex pass instead of a Python call per record.
-                for tal in parse_tals(block.tobytes()):
+                for tal in parse_tals(block.tobytes(), timekeeping=False):
                     rows.extend((tal.onset, tal.duration, t) for t in tal.texts)
                 self._release(r0, r1)
         df = pd.DataFrame(rows, columns=["onset", "duration", "description"])
