@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from vignettes import RLS_ALL, person, summary
+from vignettes import NO_OTHER_SLEEP_DISORDER, RLS_ALL, person, summary
 
 from twitchscope.clinical import assess, load_recording_summary
 from twitchscope.disclaimer import DISCLAIMER
@@ -41,7 +42,8 @@ def test_assessment_contract_keys_and_json() -> None:
         + d["self_care"]
         + [r for f in d["findings"] for r in f["reasons"]]
     )
-    assert not any("you have" in t.lower() for t in texts)
+    # Never diagnostic wording ("you have RLS"); "you have had it for ..." is plain speech.
+    assert not any(re.search(r"\byou have (?!had\b)", t.lower()) for t in texts), texts
 
 
 def test_tests_already_done_are_not_repeated_unless_unreliable() -> None:
@@ -100,14 +102,21 @@ def test_unstaged_recording_says_so() -> None:
     a = assess(person(sleep_complaint=True), recording=summary(30, staged=False))
     (f,) = a.findings
     assert "per hour of recording" in f.reasons[0] and "sleep study" in f.reasons[0]
+    assert "/h" not in f.reasons[0] and ">" not in f.reasons[0]
     assert "polysomnography" in a.tests_to_discuss
     assert any("no sleep staging" in n for n in a.notes)
 
 
 def test_plmd_reason_names_index_and_cutoff() -> None:
-    a = assess(person(age=8, sleep_complaint=True), recording=summary(7))
+    a = assess(
+        person(age=8, sleep_complaint=True, urge_to_move=False, **NO_OTHER_SLEEP_DISORDER),
+        recording=summary(7),
+    )
     plmd = next(f for f in a.findings if f.id == "plmd_possible")
-    assert any("7.0/h > 5/h (child cut-off" in r for r in plmd.reasons)
+    assert any(
+        "7.0 periodic leg movements per hour of sleep" in r and "child cut-off of 5 an hour" in r
+        for r in plmd.reasons
+    ), plmd.reasons
 
 
 def test_real_diary_end_to_end(tmp_path: Path) -> None:
