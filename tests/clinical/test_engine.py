@@ -164,3 +164,48 @@ def test_html_escapes_user_text() -> None:
     a = assess(person(medications=["<script>alert(1)</script> lithium"]))
     page = render_assessment_html(a)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_html_folds_sources_and_shows_what_is_unknown() -> None:
+    a = assess(
+        person(age=25, kind=["twitch"], duration_days=30, weakness=False, muscle_wasting=False)
+    )
+    page = render_assessment_html(a)
+    assert '<details class="sources"><summary>Sources: NHS: Twitching eyes and muscles' in page
+    assert "reviewed October 2023" in page.split("<details")[1]  # the citation, folded
+    assert "What is not known" in page and "Have you been tripping or falling" in page
+    assert "restless legs syndrome (RLS) criteria" not in page.lower()  # nothing points to RLS
+
+
+def test_html_rls_table_only_where_it_matters() -> None:
+    rls = render_assessment_html(assess(person(**RLS_ALL, sleep_complaint=True)))
+    assert "Restless legs syndrome (RLS) criteria" in rls
+    assert "Begins or worsens at rest" in rls  # the criterion in words, not an id
+    emergency = render_assessment_html(assess(person(**RLS_ALL, seizure=True)))
+    assert "Restless legs syndrome (RLS) criteria" not in emergency
+
+
+def test_html_plain_test_labels_and_lab_names() -> None:
+    a = assess(person(duration_days=200), labs={"egfr": {"value": 50, "unit": "mL/min/1.73m2"}})
+    page = render_assessment_html(a)
+    assert "fasting blood sugar (glucose)" in page
+    assert "eGFR (kidney function)" in page
+    assert "<li>glucose_fasting</li>" not in page
+
+
+def test_json_keeps_the_contract_and_adds_plain_data() -> None:
+    a = assess(person(**RLS_ALL, medications=["Piriton"]))
+    d = json.loads(a.to_json())
+    assert {"unknowns", "rls_relevant", "tests_to_discuss_plain", "medicines", "age_group"} <= set(
+        d
+    )
+    f = next(f for f in d["findings"] if f["id"] == "medication_related")
+    assert all(isinstance(s, str) for s in f["sources"])  # contract: citations as strings
+    assert f["source_refs"][0]["short"] and f["source_refs"][0]["citation"]
+    assert d["medicines"]["recognised"][0] == {
+        "written": "Piriton",
+        "name": "chlorphenamine",
+        "classes": ["sedating_antihistamine"],
+        "note": "",
+    }
+    assert d["rls"]["status"] == "met" and len(d["rls"]["criteria"]) == 5

@@ -369,6 +369,22 @@ def _undecided(cond: Mapping[str, Any], facts: Facts) -> tuple[Tri, list[tuple[s
     return None, [(kind, str(cond[kind]))]
 
 
+def supported(cond: Mapping[str, Any], facts: Facts) -> bool:
+    """True when some part of ``cond`` is known to hold (a fact points towards it).
+
+    Leaves about missing facts (``missing``, ``is_not``) do not count: they say what is not
+    known, not what is.
+    """
+    for key in ("all", "any"):
+        if key in cond:
+            return any(supported(c, facts) for c in cond[key])
+    if "not" in cond:
+        return False
+    if "missing" in cond or "is_not" in cond:
+        return False
+    return _leaf(cond, facts)[0] is True
+
+
 def referenced_facts(cond: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     """Every leaf of a condition as ``(fact kind, leaf)``; used to check the knowledge base."""
     out: list[tuple[str, Mapping[str, Any]]] = []

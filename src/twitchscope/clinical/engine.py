@@ -16,7 +16,7 @@ from typing import Any
 
 from twitchscope.clinical.answers import validate_answers
 from twitchscope.clinical.assessment import Assessment, Finding
-from twitchscope.clinical.conditions import Facts, evaluate, unknown_facts
+from twitchscope.clinical.conditions import Facts, evaluate, supported, unknown_facts
 from twitchscope.clinical.knowledge import TIERS, Knowledge, load_knowledge
 from twitchscope.clinical.labs import LabReport, interpret_labs, parse_labs
 from twitchscope.clinical.medicines import MedicineReport
@@ -285,7 +285,13 @@ def _unknowns(
     facts: Facts,
     kb: Knowledge,
 ) -> list[dict[str, Any]]:
-    """What is not known and could change the picture, in plain words."""
+    """What is not known and could change the picture, in plain words.
+
+    The unanswered emergency questions; then every unanswered question that leaves a rule
+    undecided when that rule could raise the triage or its finding, and either the question is
+    a red flag or something already known points towards the rule; then limits that could not
+    be applied (age, pregnancy) and medicine names that were not recognised.
+    """
     out: list[dict[str, Any]] = [
         {
             "id": q,
@@ -302,13 +308,17 @@ def _unknowns(
         rank = TIERS.index(rule["tier"])
         if rank > TIERS.index(triage) or tier_of.get(rule["finding"], len(TIERS)) <= rank:
             continue  # could neither raise the triage nor its own finding
+        pointed = supported(rule["when"], facts)
         title = str(kb.findings[rule["finding"]]["title"])
         for kind, name in unknown_facts(rule["when"], facts):
             ids = [name] if kind == "answer" else []
             if kind == "rls":
                 ids = [c for c in _RLS_QUESTIONS if c in rls_missing]
             for q in ids:
-                if q in QUESTIONS_BY_ID and q not in unanswered and q != "labs":
+                # A red-flag question always matters; another one only when something already
+                # known points towards the rule it would decide.
+                red_flag = QUESTIONS_BY_ID[q].section in _RED_FLAG_SECTIONS
+                if (pointed or red_flag) and q not in unanswered and q != "labs":
                     matters.setdefault(q, [])
                     if title not in matters[q]:
                         matters[q].append(title)
@@ -341,6 +351,7 @@ def _unknowns(
     return out
 
 
+_RED_FLAG_SECTIONS = ("emergency", "urgent_signs")
 _RLS_QUESTIONS = (
     "urge_to_move",
     "worse_at_rest",

@@ -81,6 +81,7 @@ class LabResult:
     corrected_value: float | None = None
     plain_title: str = ""
     unknowns: tuple[str, ...] = ()
+    entered_text: str = ""
 
     @property
     def abnormal(self) -> bool:
@@ -516,6 +517,7 @@ def interpret_labs(
             corrected_value=None if corrected is None else float(corrected),
             plain_title=plain,
             unknowns=tuple(dict.fromkeys(local_notes + unknowns)),
+            entered_text=f"{_num(exact(entry['value']))} {entry['unit']}",
         )
     return LabReport(results=results, notes=tuple(notes))
 

@@ -6,7 +6,7 @@ The criteria, the specifier's numbers and the IRLS bands come from ``rls.json``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from twitchscope.clinical.knowledge import Knowledge, load_knowledge
@@ -32,6 +32,9 @@ class RlsResult:
     status : str
         ``met`` (all five met), ``not_met`` (at least one answered as not met) or ``unknown``
         (none answered as not met, but some unanswered): unknown is never "not met".
+    criteria : list of dict
+        Every criterion as ``{id, text, state}`` (state ``met``, ``not_met`` or ``unknown``),
+        in the IRLSSG order, for a table a person can read.
     """
 
     criteria_met: list[str]
@@ -42,6 +45,7 @@ class RlsResult:
     irls_score: int | None
     irls_band: str | None
     status: str = "unknown"
+    criteria: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -100,6 +104,11 @@ def assess_rls(answers: Mapping[str, Any], knowledge: Knowledge | None = None) -
     if score is not None:
         band = next(b["band"] for b in kb.rls["irls_bands"] if b["min"] <= score <= b["max"])
     status = "not_met" if not_met else ("unknown" if unanswered else "met")
+    state = {c: "met" for c in met} | {c: "not_met" for c in not_met}
+    table = [
+        {"id": c["id"], "text": c["text"], "state": state.get(c["id"], "unknown")}
+        for c in kb.rls["criteria"]
+    ]
     return RlsResult(
         criteria_met=met,
         criteria_not_met=not_met,
@@ -109,4 +118,5 @@ def assess_rls(answers: Mapping[str, Any], knowledge: Knowledge | None = None) -
         irls_score=score,
         irls_band=band,
         status=status,
+        criteria=table,
     )

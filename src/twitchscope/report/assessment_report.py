@@ -148,18 +148,10 @@ def _rls(a: Assessment) -> str:
     if not a.rls_relevant:
         return ""
     rls = a.rls
-    rows = []
-    for crit in ("urge_to_move", "worse_at_rest", "relieved_by_movement", "worse_evening_night"):
-        state = "met" if crit in rls["criteria_met"] else "not"
-        state = "unk" if crit in rls["criteria_unanswered"] else state
-        rows.append((crit.replace("_", " "), state))
-    crit = "not_explained_by_mimic"
-    state = "met" if crit in rls["criteria_met"] else "not"
-    rows.append(
-        ("not explained by a mimic", "unk" if crit in rls["criteria_unanswered"] else state)
-    )
+    state = {"met": "met", "not_met": "not", "unknown": "unk"}
     table = "<table><tr><th>IRLSSG 2014 criterion</th><th></th></tr>" + "".join(
-        f"<tr><td>{escape(n)}</td><td>{_mark(s)}</td></tr>" for n, s in rows
+        f"<tr><td>{escape(c['text'])}</td><td>{_mark(state[c['state']])}</td></tr>"
+        for c in rls["criteria"]
     )
     table += "</table>"
     cp = rls.get("chronic_persistent")
@@ -167,10 +159,15 @@ def _rls(a: Assessment) -> str:
     band = rls.get("irls_band") or "no IRLS score given"
     score = "" if rls.get("irls_score") is None else f" ({rls['irls_score']}/40)"
     summary = (
-        f"<p>All five criteria met: <strong>{'yes' if rls['all_met'] else 'no'}</strong> · "
+        f"<p>All five criteria met: <strong>{_all_met(rls)}</strong> · "
         f"chronic-persistent: {escape(cp_txt)} · IRLS severity: {escape(band)}{escape(score)}</p>"
     )
     return _section("Restless legs syndrome (RLS) criteria", summary + table)
+
+
+def _all_met(rls: dict[str, Any]) -> str:
+    words = {"met": "yes", "not_met": "no"}
+    return words.get(rls.get("status", ""), "not known (not all answered)")
 
 
 def _labs(a: Assessment) -> str:
@@ -185,7 +182,7 @@ def _labs(a: Assessment) -> str:
         rows.append(
             f"<tr><td>{escape(r.get('plain_title') or r['title'])}</td>"
             f"<td>{escape(f'{shown:.4g}')} {escape(r['unit'])}"
-            f"</td><td>{escape(r['entered_value'])} {escape(r['entered_unit'])}</td>"
+            f"</td><td>{escape(r.get('entered_text') or r['entered_value'])}</td>"
             f'<td class="{cls}">{escape(flags)}</td><td class="muted">{escape(extra)}</td></tr>'
         )
     table = (
