@@ -97,6 +97,10 @@ def test_describe_names_the_medicine_as_written() -> None:
     )
     (benadryl,) = match_medicines(["Benadryl"])
     assert "check the pack" in benadryl.describe()
+    (nytol,) = match_medicines(["Nytol"])  # same medicine, but the Benadryl note is not about it
+    assert nytol.note == "" and nytol.name == "diphenhydramine"
+    (lithium,) = match_medicines(["Priadel"])
+    assert lithium.describe("lithium") == "Priadel (lithium)"
 
 
 def test_folding() -> None:
@@ -119,7 +123,12 @@ def test_vocabulary_problems_are_reported() -> None:
             "classes": {"statin": {"label": "a statin", "source": []}},
             "medicines": [
                 {"name": "a", "other_names": ["Same"], "classes": ["statin"]},
-                {"name": "b", "other_names": ["same", "!!"], "classes": ["nope"]},
+                {
+                    "name": "b",
+                    "other_names": ["same", "!!"],
+                    "classes": ["nope"],
+                    "name_notes": {"Other": "x"},
+                },
             ],
         }
     )
@@ -127,6 +136,7 @@ def test_vocabulary_problems_are_reported() -> None:
     assert "'same' means both 'a' and 'b'" in text
     assert "empty name '!!'" in text
     assert "unknown class 'nope'" in text
+    assert "note for 'Other'" in text
     assert load_knowledge().medicines.problems == []
 
 

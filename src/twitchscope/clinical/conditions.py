@@ -262,7 +262,8 @@ def _class_matches(cond: Mapping[str, Any], facts: Facts) -> list[str]:
     out = []
     for m in facts.medicines.in_classes(classes):
         cls = next(c for c in classes if c in m.classes)
-        out.append(m.describe(facts.class_labels.get(cls)))
+        # The rule's label names a single class already; name it again only among several.
+        out.append(m.describe(facts.class_labels.get(cls) if len(classes) > 1 else None))
     return out
 
 

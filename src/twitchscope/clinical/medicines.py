@@ -48,7 +48,8 @@ class MedicineMatch:
     classes : tuple of str
         The classes of that medicine (``("sedating_antihistamine",)``).
     note : str
-        A caution about the name (a brand that means different medicines in different countries).
+        A caution about the medicine, or about the brand name written (``name_notes`` in the data:
+        a brand that means different medicines in different countries).
     """
 
     written: str
@@ -57,11 +58,16 @@ class MedicineMatch:
     note: str = ""
 
     def describe(self, class_label: str | None = None) -> str:
-        """``"Piriton 4mg (chlorphenamine, a sedating antihistamine)"``."""
-        words = fold_words(self.written)
-        same = words == fold_words(self.name)
-        inner = [] if same else [self.name]
-        if class_label:
+        """``"Piriton 4mg (chlorphenamine, a sedating antihistamine)"``.
+
+        The generic name is added only when the person did not write it, and the class only
+        when it says more than the name.
+        """
+        words, name = fold_words(self.written), fold_words(self.name)
+        n = len(name)
+        written_generic = any(words[i : i + n] == name for i in range(len(words) - n + 1))
+        inner = [] if written_generic else [self.name]
+        if class_label and fold_words(class_label) != name:
             inner.append(class_label)
         text = self.written + (f" ({', '.join(inner)})" if inner else "")
         return text + (f". {self.note}" if self.note else "")
@@ -110,6 +116,12 @@ class MedicineVocabulary:
                         f"medicine name {raw!r} means both {other['name']!r} and {med['name']!r}"
                     )
                 self._by_words[words] = med
+            names = {fold_words(str(n)) for n in [med["name"], *med.get("other_names", [])]}
+            self.problems += [
+                f"medicine {med['name']!r}: note for {k!r}, which is not one of its names"
+                for k in med.get("name_notes", {})
+                if fold_words(str(k)) not in names
+            ]
             self.problems += [
                 f"medicine {med['name']!r}: unknown class {c!r}"
                 for c in med.get("classes", [])
@@ -149,12 +161,16 @@ class MedicineVocabulary:
             for n in range(min(self._longest, len(words) - i), 0, -1):
                 med = self._by_words.get(words[i : i + n])
                 if med is not None:
+                    said = " ".join(words[i : i + n])
+                    notes = {
+                        " ".join(fold_words(k)): v for k, v in med.get("name_notes", {}).items()
+                    }
                     out.append(
                         MedicineMatch(
                             written=entry.strip(),
                             name=str(med["name"]),
                             classes=tuple(med.get("classes", ())),
-                            note=str(med.get("note", "")),
+                            note=str(notes.get(said, med.get("note", ""))),
                         )
                     )
                     i += n
