@@ -308,9 +308,11 @@ def run_one(case: Case, args: list[str], timeout: float) -> Outcome:
     problem = ""
     if proc.returncode < 0:
         problem = f"killed by signal {-proc.returncode}"
-    elif "Traceback (most recent call last)" in both:
-        problem = "traceback"
-    elif proc.returncode == 3 or "internal error" in proc.stderr:
+    elif "Traceback (most recent call last)" in both or proc.returncode == 3:
+        problem = "internal error" if "Traceback" not in both else "traceback"
+        if "MarkupError" in both:  # text from a file printed as console markup
+            problem += " (console markup)"
+    elif "internal error" in proc.stderr:
         problem = "internal error"
     elif proc.returncode not in (0, 2):
         problem = f"exit code {proc.returncode}"
