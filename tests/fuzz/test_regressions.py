@@ -300,3 +300,23 @@ def test_one_warning_for_a_short_hypnogram(
     about = [w for w in summary["warnings"] if "hypnogram" in w and "ends at" in w]
     assert len(about) == 1, summary["warnings"]
     assert "short.csv" in about[0] and "unstaged" in about[0]
+
+
+def test_first_record_onset_beyond_any_recording(corpus: Corpus, tmp_path: Path) -> None:
+    # found by make fuzz: a time-keeping TAL of +1e20 s made the recording 'last 0 s'
+    from seeds import labels, n_signals, signal_field
+
+    data = bytearray(corpus.edf.read_bytes())
+    ns = n_signals(bytes(data))
+    sprs = [
+        int(data[o : o + 8].decode())
+        for o in (signal_field(bytes(data), "samples_per_record", i)[0] for i in range(ns))
+    ]
+    assert labels(bytes(data))[-1] == "EDF Annotations"
+    tal_off = 256 * (ns + 1) + sum(sprs[:-1]) * 2
+    tal = b"+1" + b"0" * 20 + b"\x14\x14\x00"
+    data[tal_off : tal_off + len(tal)] = tal
+    path = tmp_path / "late.edf"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputFileError, match=r"late\.edf: the time-keeping .* 1e\+20 s, beyond"):
+        open_recording(path)

@@ -40,6 +40,9 @@ BLOCK_BYTES: Final = 8 * 1024 * 1024
 #: An EDF+D file whose record onsets span more than this many times the recorded time (plus a
 #: day) is refused: filling such gaps with NaN would allocate absurd memory.
 MAX_GAP_FACTOR: Final = 10.0
+#: Latest first-record onset (s) an EDF+ time-keeping annotation may give (about 116 days, as
+#: for annotation times); beyond it, float precision would even erase the recording's length.
+MAX_RECORD_ONSET_S: Final = 1e7
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,12 @@ class Recording:
                     "starts at 0 s"
                 )
                 first = 0.0
+            if not abs(first) <= MAX_RECORD_ONSET_S:
+                raise InputFileError(
+                    self.path,
+                    f"the time-keeping annotation (TAL) of data record 1 says it starts at "
+                    f"{first:g} s, beyond any recording (more than {MAX_RECORD_ONSET_S:g} s)",
+                )
             return regular + first
         onsets = np.empty(n, dtype=np.float64)
         for r0, r1 in self._blocks():
