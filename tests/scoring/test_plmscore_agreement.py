@@ -128,7 +128,7 @@ def _assert_agree(ix: dict[str, Any], ref: PLMScoReResult) -> None:
     assert (None if pi is None else roundup(pi, 2)) == ref.PI["TST"]
 
 
-@settings(max_examples=120)
+@settings(max_examples=60)
 @given(nights())
 def test_indices_equal_plmscore_on_random_nights(night: dict[str, Any]) -> None:
     ix, ref = _both(night)
