@@ -128,7 +128,41 @@ def run_process(cmd: list[str]) -> Run:
     )
 
 
-def render(runs: dict[str, list[Run]], repeats: int, command: str, night: Path) -> str:
+def import_profile(cmd: list[str]) -> tuple[float, list[tuple[str, float]]]:
+    """Start-up of one run of ``cmd`` under ``python -X importtime``.
+
+    Returns the total import time (s) and, largest first, the cumulative import time of each
+    third-party package (with everything it pulled in) and the own time of twitchscope's modules.
+    """
+    exe = [sys.executable, "-X", "importtime", "-m", "twitchscope", *cmd[1:]]
+    env = {**os.environ, **SINGLE_THREAD_ENV, "COLUMNS": "100"}
+    proc = subprocess.run(exe, capture_output=True, text=True, env=env, check=True)
+    packages: dict[str, float] = {}
+    own = total = 0.0
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if not line.startswith("import time:") or len(parts) != 3:
+            continue
+        self_us, cum_us = parts[0].split(":")[1].strip(), parts[1].strip()
+        if not (self_us.isdigit() and cum_us.isdigit()):
+            continue
+        name = parts[2].strip()
+        total += int(self_us) / 1e6
+        if name.startswith("twitchscope"):
+            own += int(self_us) / 1e6
+        elif "." not in name and not name.startswith("_") and name not in packages:
+            packages[name] = int(cum_us) / 1e6
+    ranked = sorted(packages.items(), key=lambda kv: -kv[1])[:8]
+    return total, sorted([*ranked, ("twitchscope's own modules", own)], key=lambda kv: -kv[1])
+
+
+def render(
+    runs: dict[str, list[Run]],
+    repeats: int,
+    command: str,
+    night: Path,
+    imports: tuple[float, list[tuple[str, float]]] | None = None,
+) -> str:
     """The results markdown; every statement comes from ``runs``."""
     med = {
         name: {
@@ -183,6 +217,16 @@ def render(runs: dict[str, list[Run]], repeats: int, command: str, night: Path) 
             f"{STARTUP_TARGET_S:g} s: {'met' if ok else 'MISSED'})."
         )
     lines.append(load_statement([r.load for rs in runs.values() for r in rs]))
+    if imports:
+        total, parts = imports
+        shown = ", ".join(f"{m} {t:.2f} s" for m, t in parts)
+        lines += [
+            "",
+            f"Start-up of a `score --no-report` process (`python -X importtime`, one run): "
+            f"{total:.2f} s of imports in all; largest: {shown} (third-party packages with "
+            "everything they import). The stages after the imports (read, detect, score, "
+            "write) are timed in [speed.md](speed.md).",
+        ]
     lines += ["", "Runs (wall s, load average before the run):"]
     for name, rs in runs.items():
         lines.append(f"- {name}: " + ", ".join(f"{r.wall_s:.2f} (load {r.load:.1f})" for r in rs))
@@ -213,8 +257,9 @@ def main() -> None:
                     f"{r.rss_mb:.0f} MB (load {r.load:.1f})",
                     flush=True,
                 )
+        imports = import_profile(cmds["twitchscope score --no-report"])
     command = ".venv/bin/python benchmarks/bench_command.py " + " ".join(sys.argv[1:])
-    text = render(runs, repeats, command.strip(), night)
+    text = render(runs, repeats, command.strip(), night, imports)
     if args.quick:
         print(text)
         print("--quick: results not written")
