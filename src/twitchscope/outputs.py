@@ -11,8 +11,19 @@
 ``summary.json``
     Every index, the rules (preset and every option), channels, warnings, source file,
     software version and excluded time per leg.
+``summary.csv``
+    The same indices as one row: identity columns (``source``, ``recording_start``,
+    ``recording_duration_s``, ``rules``, ``mode``, ``index_basis``, ``channel_left``,
+    ``channel_right``, ``n_warnings``), then every numeric index by its summary.json name, nested
+    ones flattened to ``plms_index_by_stage.N2`` (see :func:`twitchscope.exports.summary_row`).
+``scored_movements.edf``
+    The scored movements as EDF+ annotations: an annotation-only EDF+C file with the recording's
+    start date and time, to open beside the recording in a viewer such as EDFbrowser; texts like
+    ``"PLMS both, arousal"`` (see :func:`twitchscope.exports.movement_annotations`).
 ``report.html``
     The report (see :mod:`twitchscope.report.score_report`).
+
+:func:`write_outputs` writes them; :func:`twitchscope.score_to_dir` scores a night and calls it.
 """
 
 from __future__ import annotations
@@ -26,12 +37,13 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
-from twitchscope import __version__
+from twitchscope._version import __version__
 from twitchscope.errors import InputFileError
 from twitchscope.jsonsafe import json_safe
 
 if TYPE_CHECKING:
     from twitchscope.results import ScoreResult
+    from twitchscope.validate import ValidationResult
 
 LEG_MOVEMENT_COLUMNS: Final[tuple[str, ...]] = (
     "leg",
@@ -67,10 +79,13 @@ SUMMARY_KEYS: Final[tuple[str, ...]] = (
     "channels",
     "warnings",
 )
+#: The files of the output contract, in the order they are written.
 FILES: Final[tuple[str, ...]] = (
     "leg_movements.csv",
     "scored_movements.csv",
     "summary.json",
+    "summary.csv",
+    "scored_movements.edf",
     "report.html",
 )
 _FLOAT_FORMAT: Final[str] = "%.4f"
@@ -163,6 +178,45 @@ def write_summary(result: ScoreResult, path: str | PathLike[str]) -> Path:
     return p
 
 
+def check_output_dir(out_dir: str | PathLike[str]) -> Path:
+    """Check that ``out_dir`` can be an output directory (before any work is done).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputFileError
+        When the path exists and is not a directory, or a parent of it is a file.
+    """
+    d = Path(out_dir)
+    if d.exists() and not d.is_dir():
+        raise InputFileError(d, "the output path exists and is not a directory")
+    for parent in d.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputFileError(d, f"{parent} is a file, not a directory")
+            break
+    return d
+
+
+def make_output_dir(out_dir: str | PathLike[str]) -> Path:
+    """Create the output directory (and its parents) when missing; return it.
+
+    Raises
+    ------
+    InputFileError
+        When it exists as a file or cannot be created (the reason given).
+    """
+    d = check_output_dir(out_dir)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(d, f"cannot create the output directory ({exc.strerror})") from None
+    return d
+
+
 def write_outputs(
     result: ScoreResult, out_dir: str | PathLike[str], *, report: bool = True
 ) -> Path:
@@ -174,34 +228,67 @@ def write_outputs(
     out_dir : path-like
         The output directory; an existing file of that name is an error.
     report : bool
-        Also write ``report.html`` (the slowest file: figures are rendered).
+        Also write ``report.html`` (the slowest file: figures are drawn).
 
     Returns
     -------
     Path
         The output directory.
+
+    Raises
+    ------
+    InputFileError
+        When the directory or a file in it cannot be written (the reason given).
     """
-    d = Path(out_dir)
-    if d.exists() and not d.is_dir():
-        raise InputFileError(d, "the output path exists and is not a directory")
+    from twitchscope.exports import write_edf_annotations, write_summary_csv
+
+    d = make_output_dir(out_dir)
     try:
-        d.mkdir(parents=True, exist_ok=True)
+        leg_movements_table(result).to_csv(
+            d / "leg_movements.csv", index=False, float_format=_FLOAT_FORMAT
+        )
+        scored_table(result).to_csv(
+            d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT
+        )
+        write_summary(result, d / "summary.json")
+        write_summary_csv(result, d / "summary.csv")
+        write_edf_annotations(result, d / "scored_movements.edf")
     except OSError as exc:
-        raise InputFileError(d, f"cannot create the output directory ({exc.strerror})") from None
-    leg_movements_table(result).to_csv(
-        d / "leg_movements.csv", index=False, float_format=_FLOAT_FORMAT
-    )
-    scored_table(result).to_csv(d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT)
-    write_summary(result, d / "summary.json")
+        where = exc.filename if exc.filename else d
+        raise InputFileError(where, f"cannot write ({exc.strerror or exc})") from None
     if report:
         write_report(result, d / "report.html")
     return d
 
 
 def write_report(result: ScoreResult, path: str | PathLike[str]) -> Path:
-    """Render and write ``report.html``."""
+    """Draw ``report.html`` (:func:`twitchscope.report.score_report.render_score_report`)."""
     from twitchscope.report.score_report import render_score_report
 
     p = Path(path)
-    _write_text(p, render_score_report(result))
+    try:
+        _write_text(p, render_score_report(result))
+    except OSError as exc:
+        raise InputFileError(p, f"cannot write ({exc.strerror or exc})") from None
+    return p
+
+
+def validation_json(result: ValidationResult) -> str:
+    """A :class:`~twitchscope.validate.ValidationResult` as JSON text (NaN written as null)."""
+    return json.dumps(json_safe(result.to_dict()), indent=2, allow_nan=False)
+
+
+def write_validation(result: ValidationResult, path: str | PathLike[str]) -> Path:
+    """Write :func:`validation_json` to ``path`` (replaced atomically) and return the path.
+
+    Raises
+    ------
+    InputFileError
+        When the file cannot be written (the reason given).
+    """
+    p = Path(path)
+    try:
+        _write_text(p, validation_json(result) + "\n")
+    except OSError as exc:
+        raise InputFileError(p, f"cannot write ({exc.strerror or exc})") from None
     return p
