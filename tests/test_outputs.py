@@ -12,12 +12,12 @@ import pytest
 
 from twitchscope.errors import InputFileError
 from twitchscope.hypnogram import Hypnogram
+from twitchscope.jsonsafe import json_safe
 from twitchscope.outputs import (
     FILES,
     SCORED_COLUMNS,
     SUMMARY_KEYS,
     check_output_dir,
-    json_safe,
     write_outputs,
 )
 from twitchscope.results import PLMS_INDEX_CUTOFF_ADULT, ScoreResult

@@ -24,24 +24,28 @@
     The report (see :mod:`twitchscope.report.score_report`).
 
 :func:`write_outputs` writes them; :func:`twitchscope.score_to_dir` scores a night and calls it.
+The writers of the other commands' results live here too: :func:`write_validation`
+(``twitchscope validate --out``) and :func:`write_assessment` (``twitchscope assess``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import pandas as pd
-
 from twitchscope._version import __version__
 from twitchscope.errors import InputFileError
-from twitchscope.jsonsafe import json_safe
 
+# numpy, pandas and the report are imported inside the functions that need them: the writer of
+# ``twitchscope assess`` lives here too, and that command must start fast.
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from twitchscope.clinical.assessment import Assessment
     from twitchscope.results import ScoreResult
     from twitchscope.validate import ValidationResult
 
@@ -93,6 +97,8 @@ _FLOAT_FORMAT: Final[str] = "%.4f"
 
 def leg_movements_table(result: ScoreResult) -> pd.DataFrame:
     """``leg_movements.csv`` as a DataFrame (contract columns first, then the rest)."""
+    import numpy as np
+
     mv = result.movements.copy()
     for col in ("amplitude_uv",):
         if col not in mv.columns:
@@ -105,6 +111,8 @@ def leg_movements_table(result: ScoreResult) -> pd.DataFrame:
 
 def scored_table(result: ScoreResult) -> pd.DataFrame:
     """``scored_movements.csv`` as a DataFrame; ``series`` is a nullable integer."""
+    import pandas as pd
+
     sc = result.scored.copy()
     for col in SCORED_COLUMNS:
         if col not in sc.columns:
@@ -124,6 +132,8 @@ def build_summary(result: ScoreResult) -> dict[str, Any]:
     resting level, mains frequencies notched), the recording's start and length, and where the
     movements, hypnogram and events came from.
     """
+    from twitchscope.jsonsafe import json_safe
+
     out: dict[str, Any] = {}
     for key in SUMMARY_KEYS[:7]:
         out[key] = result.indices.get(key)
@@ -275,6 +285,8 @@ def write_report(result: ScoreResult, path: str | PathLike[str]) -> Path:
 
 def validation_json(result: ValidationResult) -> str:
     """A :class:`~twitchscope.validate.ValidationResult` as JSON text (NaN written as null)."""
+    from twitchscope.jsonsafe import json_safe
+
     return json.dumps(json_safe(result.to_dict()), indent=2, allow_nan=False)
 
 
@@ -292,3 +304,53 @@ def write_validation(result: ValidationResult, path: str | PathLike[str]) -> Pat
     except OSError as exc:
         raise InputFileError(p, f"cannot write ({exc.strerror or exc})") from None
     return p
+
+
+#: Files ``twitchscope assess`` writes into its output directory.
+ASSESSMENT_FILES: Final[tuple[str, ...]] = ("assessment.json", "assessment.html")
+
+
+def write_assessment(
+    result: Assessment,
+    out_dir: str | PathLike[str],
+    *,
+    inputs: Iterable[str | PathLike[str] | None] = (),
+) -> tuple[Path, Path]:
+    """Write ``assessment.json`` and ``assessment.html`` into ``out_dir`` (created when missing).
+
+    Parameters
+    ----------
+    result : Assessment
+        From :func:`twitchscope.clinical.assess`.
+    out_dir : path-like
+        The output directory.
+    inputs : iterable of path-like
+        The files the assessment was made from (answers, labs, diary, summary.json): none of
+        them is ever overwritten.
+
+    Returns
+    -------
+    tuple of Path
+        The JSON and HTML files.
+
+    Raises
+    ------
+    InputFileError
+        When an output would replace an input, or the directory or a file cannot be written.
+    """
+    from twitchscope.report.assessment_report import render_assessment_html
+
+    d = Path(out_dir)
+    targets = tuple(d / name for name in ASSESSMENT_FILES)
+    given = {Path(p).resolve() for p in inputs if p is not None}
+    for t in targets:
+        if t.resolve() in given:
+            raise InputFileError(t, "is an input file; choose another output directory")
+    make_output_dir(d)
+    try:
+        _write_text(targets[0], result.to_json() + "\n")
+        _write_text(targets[1], render_assessment_html(result))
+    except OSError as exc:
+        where = exc.filename if exc.filename else d
+        raise InputFileError(where, f"cannot write ({exc.strerror or exc})") from None
+    return targets[0], targets[1]
