@@ -63,9 +63,7 @@ def write_hostile_edf(path: Path, left: str, right: str, unit: str, note: str) -
         for label in (left, right)
     ]
     sigs.append(
-        EdfSignal(
-            rng.normal(0, 1, 120), sampling_frequency=1, label="Pos", physical_dimension=unit
-        )
+        EdfSignal(rng.normal(0, 1, 120), sampling_frequency=1, label="Pos", physical_dimension=unit)
     )
     Edf(sigs, annotations=[EdfAnnotation(5.0, 1.0, note)]).write(path)
     return path
