@@ -17,11 +17,13 @@ import json
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "twitchscope"
 
 
+@cache
 def _modules() -> dict[str, Path]:
     out: dict[str, Path] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -141,18 +143,22 @@ def test_checker_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_no_import_cycle_in_the_package() -> None:
+@cache
+def _graph() -> dict[str, set[str]]:
     modules = _modules()
-    assert len(modules) > 50
-    graph = {name: _imports(name, path, modules) for name, path in modules.items()}
+    return {name: _imports(name, path, modules) for name, path in modules.items()}
+
+
+def test_no_import_cycle_in_the_package() -> None:
+    assert len(_modules()) > 50
+    graph = _graph()
     cycles = [_cycle_path(graph, c) for c in _cycles(graph)]
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
 
 
 def test_core_imports_no_clinical_report_or_cli_code() -> None:
     """DESIGN.md layering: io, detect and scoring import nothing from the layers above."""
-    modules = _modules()
-    graph = {name: _imports(name, path, modules) for name, path in modules.items()}
+    graph = _graph()
     upper = ("twitchscope.clinical", "twitchscope.report", "twitchscope.cli", "twitchscope.api")
     bad = [
         f"{name} -> {dep}"

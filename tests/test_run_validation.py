@@ -80,7 +80,7 @@ def test_plain_tables_without_stages_warn(tmp_path: Path) -> None:
     assert any("no hypnogram" in w for w in res.warnings)
     assert any("recording length unknown" in w for w in res.warnings)
     assert res.index_agreement["index_basis"] == "recording_time"
-    with pytest.raises(TwitchscopeError, match="none.csv"):
+    with pytest.raises(TwitchscopeError, match=r"none\.csv"):
         run_validation(ref, tmp_path / "none.csv")
 
 
