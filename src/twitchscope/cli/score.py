@@ -64,7 +64,14 @@ def register(app: typer.Typer) -> None:
             Path, typer.Argument(help="EDF/EDF+/BDF recording with leg EMG.", show_default=False)
         ],
         out: Annotated[
-            Path, typer.Option("--out", "-o", help="Output directory (created when missing).")
+            Path,
+            typer.Option(
+                "--out",
+                "-o",
+                help="Output directory (created when missing): leg_movements.csv, "
+                "scored_movements.csv, summary.json, summary.csv, scored_movements.edf (EDF+ "
+                "annotations to open beside the recording), report.html.",
+            ),
         ],
         hypnogram: Annotated[
             Path | None,
