@@ -8,7 +8,7 @@ indices and the warnings.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,6 +16,16 @@ from twitchscope.cli._common import console, plain, print_warning
 
 if TYPE_CHECKING:
     from twitchscope.results import ScoreResult
+
+
+def __getattr__(name: str) -> Any:
+    # parse_rule_options lived here before it became API; importing it from here still works
+    # (lazily, so the command line does not pay for the scorer at start-up).
+    if name == "parse_rule_options":
+        from twitchscope.scoring.rule_options import parse_rule_options
+
+        return parse_rule_options
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def print_summary(result: ScoreResult) -> None:
