@@ -4,17 +4,18 @@ Usage::
 
     .venv/bin/python benchmarks/bench_startup.py [--repeats 10] [--baseline REV] [--quick]
 
-Commands, each run ``--repeats`` times as a fresh process (interleaved, so a change of machine
-load hits every command alike):
+Commands, each run ``--repeats`` times as a fresh process:
 
 * ``twitchscope --help``, ``twitchscope score --help``, ``twitchscope version``;
 * ``twitchscope assess examples/answers_example.json --labs examples/labs_example.json
   --out TMP`` (the whole command: answers, labs, assessment.json and assessment.html written);
 * for scale: ``python -c pass`` (the interpreter alone) and ``python -c "import typer"``.
 
-Reported per command: the median and minimum wall time, the median CPU time (user + system of
-the process, less disturbed than wall time on a loaded machine), and the median of the
-``python -X importtime`` cumulative import time (the sum over top-level imports). With
+Every (tree, command) pair runs once per round, ``--repeats`` rounds, so a change of machine load
+hits every row alike. Reported per command: the median and minimum wall time, the median CPU
+time (user + system of the process, less disturbed than wall time on a loaded machine), and the
+median of the ``python -X importtime`` cumulative import time (the sum over top-level imports).
+With
 ``--baseline REV`` the same commands also run against the package source of git revision REV
 (extracted to a temporary folder, same interpreter and libraries), side by side.
 
@@ -52,13 +53,13 @@ class Command:
     target: float | None = None
 
 
-def commands(python: str, out: Path) -> list[Command]:
+def commands(python: str, out: Path, examples: Path = EXAMPLES) -> list[Command]:
     cli = [python, "-m", "twitchscope"]
     assess = [
         "assess",
-        str(EXAMPLES / "answers_example.json"),
+        str(examples / "answers_example.json"),
         "--labs",
-        str(EXAMPLES / "labs_example.json"),
+        str(examples / "labs_example.json"),
         "--out",
         str(out),
     ]
@@ -101,16 +102,17 @@ def import_seconds(argv: list[str], env: dict[str, str]) -> float:
 
 
 def baseline_source(rev: str, folder: Path) -> Path:
-    """The ``src`` folder of git revision ``rev``, extracted into ``folder``."""
+    """The ``src`` and ``examples`` folders of git revision ``rev``, extracted into ``folder``.
+
+    The baseline runs on its own example answers (the answer contract may have changed since).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     archive = folder / "src.tar"
-    subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), rev, "src"],
-        check=True,
-    )
+    git = ["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive)]
+    subprocess.run([*git, rev, "src", "examples"], check=True)
     with tarfile.open(archive) as tar:
         tar.extractall(folder, filter="data")
-    return folder / "src"
+    return folder
 
 
 def main() -> int:
@@ -125,36 +127,41 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base_env = {**os.environ, "COLUMNS": "100", "MPLBACKEND": "Agg"}
         base_env.pop("PYTHONPATH", None)
-        variants: list[tuple[str, dict[str, str]]] = [("this tree", base_env)]
+        variants: list[tuple[str, dict[str, str], Path]] = [("this tree", base_env, EXAMPLES)]
         if args.baseline:
-            src = baseline_source(args.baseline, Path(tmp) / "baseline")
-            variants.append((f"baseline {args.baseline}", {**base_env, "PYTHONPATH": str(src)}))
+            base = baseline_source(args.baseline, Path(tmp) / "baseline")
+            env = {**base_env, "PYTHONPATH": str(base / "src")}
+            variants.append((f"baseline {args.baseline}", env, base / "examples"))
+        # every (variant, command) pair, run round-robin so a change of load hits them alike
+        jobs: list[tuple[str, Command, dict[str, str]]] = []
+        for label, env, examples in variants:
+            out = Path(tmp) / label.replace(" ", "_") / "assess"
+            for c in commands(python, out, examples):
+                # the interpreter and typer rows do not depend on the tree
+                if label == "this tree" or c.name.startswith("twitchscope"):
+                    jobs.append((label, c, env))
+        for _, c, env in jobs:
+            run_once(c.argv, env)  # warm the file cache
+        walls: list[list[float]] = [[] for _ in jobs]
+        cpus: list[list[float]] = [[] for _ in jobs]
+        for _ in range(repeats):
+            for i, (_, c, env) in enumerate(jobs):
+                wall, cpu = run_once(c.argv, env)
+                walls[i].append(wall)
+                cpus[i].append(cpu)
         rows = []
-        for label, env in variants:
-            cmds = commands(python, Path(tmp) / label.replace(" ", "_") / "assess")
-            if label != "this tree":  # the interpreter and typer rows do not depend on the tree
-                cmds = [c for c in cmds if c.name.startswith("twitchscope")]
-            for c in cmds:
-                run_once(c.argv, env)  # warm the file cache
-            walls: dict[str, list[float]] = {c.name: [] for c in cmds}
-            cpus: dict[str, list[float]] = {c.name: [] for c in cmds}
-            for _ in range(repeats):
-                for c in cmds:
-                    wall, cpu = run_once(c.argv, env)
-                    walls[c.name].append(wall)
-                    cpus[c.name].append(cpu)
-            for c in cmds:
-                imports = statistics.median(import_seconds(c.argv, env) for _ in range(3))
-                rows.append(
-                    (
-                        label,
-                        c,
-                        statistics.median(walls[c.name]),
-                        min(walls[c.name]),
-                        statistics.median(cpus[c.name]),
-                        imports,
-                    )
+        for i, (label, c, env) in enumerate(jobs):
+            imports = statistics.median(import_seconds(c.argv, env) for _ in range(3))
+            rows.append(
+                (
+                    label,
+                    c,
+                    statistics.median(walls[i]),
+                    min(walls[i]),
+                    statistics.median(cpus[i]),
+                    imports,
                 )
+            )
     load_after = os.getloadavg()
     lines = [
         "| code | command | wall median s | wall min s | CPU median s | imports s (-X importtime) "
