@@ -187,3 +187,21 @@ def test_cutoffs_have_one_source() -> None:
     assert float(plm["child"]) == PLMS_INDEX_CUTOFF_CHILD
     assert set(CUTOFFS) == {"plms_index", "plms_index_nonrespiratory"}
     assert "ICSD-3" in CUTOFF_SOURCE and "finding, not a disorder" in CUTOFF_SOURCE
+
+
+def test_write_assessment_never_overwrites_an_input(tmp_path: Path) -> None:
+    from twitchscope.clinical import assess
+    from twitchscope.outputs import ASSESSMENT_FILES, write_assessment
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": 40, "kind": ["twitch"]}))
+    result = assess(answers)
+    json_path, html_path = write_assessment(result, tmp_path / "out" / "deeper", inputs=[answers])
+    assert (json_path.name, html_path.name) == ASSESSMENT_FILES
+    assert json.loads(json_path.read_text())["triage"] == result.triage
+    assert "<html" in html_path.read_text(encoding="utf-8").lower()
+    clash = tmp_path / "assessment.json"
+    clash.write_text(json.dumps({"age": 40}))
+    with pytest.raises(InputFileError, match="is an input file"):
+        write_assessment(result, tmp_path, inputs=[clash, None])
+    assert json.loads(clash.read_text()) == {"age": 40}
