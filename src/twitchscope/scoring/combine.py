@@ -54,6 +54,32 @@ class Combined:
     group: IntArray
 
 
+def component_labels(n: int, src: IntArray, dst: IntArray) -> IntArray:
+    """Connected components of the undirected graph on ``n`` nodes with edges ``src``-``dst``.
+
+    Each node gets the smallest node index of its component. Minimum labels are propagated
+    along the edges and shortened by pointer jumping until nothing changes: the rounds grow
+    with the logarithm of a chain's length, and bilateral chains are short. (numpy only:
+    ``scipy.sparse.csgraph`` costs a quarter of a second to import.)
+    """
+    label = np.arange(n, dtype=np.int64)
+    if src.size == 0:
+        return label
+    while True:
+        low = np.minimum(label[src], label[dst])
+        new = label.copy()
+        np.minimum.at(new, src, low)
+        np.minimum.at(new, dst, low)
+        while True:  # pointer jumping: follow labels to their own label
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
 def _ranges(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
     """All pairs (i, j) with lo[i] <= j < hi[i], vectorised."""
     counts = np.maximum(hi - lo, 0)
@@ -79,32 +105,6 @@ def _pairs_wasm(
     i, j = _ranges(lo, hi)
     keep = b_end[j] > a_on[i] - gap + TIME_EPS
     return i[keep], j[keep]
-
-
-def connected_components(n: int, src: IntArray, dst: IntArray) -> IntArray:
-    """Component label (0..k-1) of each of ``n`` nodes of the undirected graph ``src``-``dst``.
-
-    Vectorised hooking and pointer jumping in numpy: scipy.sparse.csgraph would cost the score
-    command about 0.1 s of import for graphs of a few thousand movements.
-    """
-    parent = np.arange(n, dtype=np.int64)
-    if src.size:
-        while True:
-            ru, rv = parent[src], parent[dst]
-            low = np.minimum(ru, rv)
-            hooked = parent.copy()
-            np.minimum.at(hooked, ru, low)  # each root points to the smallest root it touches
-            np.minimum.at(hooked, rv, low)
-            while True:  # pointer jumping until every node points at its root
-                jumped = hooked[hooked]
-                if np.array_equal(jumped, hooked):
-                    break
-                hooked = jumped
-            if np.array_equal(hooked, parent):
-                break
-            parent = hooked
-    _, label = np.unique(parent, return_inverse=True)
-    return label.astype(np.int64)
 
 
 def _pairs_aasm(a_on: FloatArray, b_on: FloatArray, window: float) -> tuple[IntArray, IntArray]:
@@ -162,7 +162,8 @@ def combine_bilateral(
         pi, pj = _pairs_wasm(
             on[idx_l], end[idx_l], on[idx_r], end[idx_r], rules.bilateral_max_gap_s
         )
-    label = connected_components(n, idx_l[pi], idx_r[pj])
+    # component numbers 0..m-1 (labels are node indices until made compact)
+    label = np.unique(component_labels(n, idx_l[pi], idx_r[pj]), return_inverse=True)[1]
 
     # number groups in order of their first onset (ties broken by input order)
     order = np.lexsort((np.arange(n), on))
