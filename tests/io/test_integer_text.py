@@ -25,5 +25,5 @@ def test_is_integer_text(text: str, expected: bool) -> None:
 def test_double_sign_in_a_hypnogram_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "hyp.csv"
     path.write_text("--1\n")
-    with pytest.raises(InputFileError, match="hyp.csv"):
+    with pytest.raises(InputFileError, match=r"hyp\.csv"):
         read_annotations(path)
