@@ -114,7 +114,9 @@ MAX_CODE_DIGITS = 18
 
 def is_integer_text(text: str) -> bool:
     """True for an integer written in digits, optionally signed (``"3"``, ``"-1"``)."""
-    stripped = text.strip().lstrip("+-")
+    stripped = text.strip()
+    # one sign at most: int() refuses "--1"
+    stripped = stripped[1:] if stripped[:1] in ("+", "-") else stripped
     # isdigit() is also true for superscripts such as "²", which int() refuses.
     return stripped.isascii() and stripped.isdecimal() and len(stripped) <= MAX_CODE_DIGITS
 
