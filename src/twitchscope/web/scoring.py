@@ -1,0 +1,123 @@
+"""Score one uploaded night into its folder, reporting progress as plain data.
+
+The same steps as ``twitchscope score`` (read, detect, score, write the output contract, draw the
+report), then what the review page needs beside the contract files: the hypnogram and the
+excluded stretches as JSON (``viewer.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+from twitchscope.jsonsafe import json_safe
+
+#: Called with (what is being done, fraction done 0-1).
+Progress = Callable[[str, float], None]
+OUTPUT_DIR: Final[str] = "out"
+REVIEWED_DIR: Final[str] = "reviewed"
+VIEWER_FILE: Final[str] = "viewer.json"
+
+
+def _noop(step: str, fraction: float) -> None:
+    return None
+
+
+def score_night(
+    recording: Path,
+    out: Path,
+    *,
+    hypnogram: Path | None = None,
+    events: Path | None = None,
+    rules: str = "wasm2016",
+    movements: Any = None,
+    progress: Progress = _noop,
+) -> dict[str, Any]:
+    """Detect (or take) and score the leg movements of one night; write the output contract.
+
+    Parameters
+    ----------
+    recording, hypnogram, events : Path
+        The stored files.
+    out : Path
+        Output folder (``leg_movements.csv``, ``scored_movements.csv``, ``summary.json``,
+        ``report.html`` and ``viewer.json``).
+    rules : str
+        Rule preset.
+    movements : DataFrame, optional
+        Reviewed single-leg movements to score instead of detecting (``leg, onset, duration``).
+    progress : callable
+        ``progress(step, fraction)``.
+
+    Returns
+    -------
+    dict
+        The content of ``summary.json``.
+
+    Raises
+    ------
+    TwitchscopeError
+        Bad input, with the same message as the CLI.
+    """
+    from twitchscope.api import detect_movements, prepare, reference_movements, score_prepared
+    from twitchscope.outputs import build_summary, write_outputs, write_report
+    from twitchscope.scoring.rules import get_rules
+
+    rs = get_rules(rules)
+    progress("reading the recording", 0.05)
+    inputs = prepare(
+        recording, hypnogram=hypnogram, events=events, load_signals=movements is None
+    )
+    if movements is None:
+        progress("detecting leg movements", 0.35)
+        mv = detect_movements(inputs, rs)
+    else:
+        progress("reading the reviewed movements", 0.35)
+        mv = reference_movements(movements, inputs)
+    progress(f"scoring ({rs.name})", 0.6)
+    result = score_prepared(inputs, mv, rs)
+    progress("writing tables and summary.json", 0.7)
+    write_outputs(result, out, report=False)
+    write_viewer_data(result, out / VIEWER_FILE)
+    progress("drawing the report", 0.8)
+    write_report(result, out / "report.html")
+    return build_summary(result)
+
+
+def write_viewer_data(result: Any, path: Path) -> None:
+    """Write what the review page draws besides the tables: stages and excluded stretches."""
+    hyp = result.hypnogram
+    excluded: dict[str, list[list[Any]]] = {"left": [], "right": []}
+    for det in result.detections:
+        table = det.excluded
+        excluded[det.leg] = [
+            [float(o), float(d), str(r)]
+            for o, d, r in zip(table["onset"], table["duration"], table["reason"], strict=True)
+        ]
+    data = {
+        "duration_s": float(result.recording_duration),
+        "recording_start": result.recording_start,
+        "hypnogram": None
+        if hyp is None
+        else {
+            "epoch_length": float(hyp.epoch_length),
+            "offset": float(hyp.offset),
+            "stages": list(hyp.stages),
+        },
+        "excluded": excluded,
+        "channels": dict(result.channels),
+    }
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(json_safe(data)), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON file written by the app, or None when missing."""
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None

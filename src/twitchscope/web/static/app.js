@@ -1,0 +1,123 @@
+// twitchscope: the small bits of script the pages need. Everything works without it except
+// the upload progress bar, live unit conversion and the progress poll.
+"use strict";
+(function () {
+  const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // --- keep what the person typed until the server says it is saved -------------------------
+  // A form with data-draft="key" is copied to sessionStorage on every change and on submit;
+  // a page that confirms the save (an element with data-saved="key") clears it; a page that
+  // shows the form again without that confirmation (the request failed) restores it.
+  function formState(form) {
+    const out = {};
+    for (const el of form.elements) {
+      if (!el.name || el.type === "hidden" || el.type === "file" || el.type === "submit") continue;
+      if (el.type === "checkbox" || el.type === "radio") {
+        (out[el.name] = out[el.name] || []);
+        if (el.checked) out[el.name].push(el.value);
+      } else out[el.name] = el.value;
+    }
+    return out;
+  }
+  function restore(form, state) {
+    for (const el of form.elements) {
+      if (!(el.name in state) || el.type === "hidden" || el.type === "file") continue;
+      const v = state[el.name];
+      if (el.type === "checkbox" || el.type === "radio") el.checked = Array.isArray(v) && v.includes(el.value);
+      else el.value = v;
+    }
+  }
+  for (const mark of document.querySelectorAll("[data-saved]")) {
+    try { sessionStorage.removeItem("draft:" + mark.dataset.saved); } catch (e) { /* private mode */ }
+  }
+  for (const form of document.querySelectorAll("form[data-draft]")) {
+    const key = "draft:" + form.dataset.draft;
+    const hasError = document.querySelector(".error[role=alert]") !== null;
+    try {
+      const saved = sessionStorage.getItem(key);
+      if (saved && !hasError && performance.getEntriesByType("navigation")[0]?.type !== "navigate") {
+        restore(form, JSON.parse(saved));
+      }
+    } catch (e) { /* ignore */ }
+    const keep = () => { try { sessionStorage.setItem(key, JSON.stringify(formState(form))); } catch (e) { /* ignore */ } };
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    form.addEventListener("submit", keep);
+  }
+
+  // --- questions asked only for some answers ----------------------------------------------
+  function applyAskIf() {
+    for (const fs of document.querySelectorAll("[data-ask-if]")) {
+      const picked = document.querySelector(`input[name="${fs.dataset.askIf}"]:checked`);
+      const allowed = fs.dataset.askValues.split(",");
+      fs.hidden = !!(picked && picked.value && !allowed.includes(picked.value));
+    }
+  }
+  document.addEventListener("change", applyAskIf);
+  applyAskIf();
+
+  // --- confirm, print -------------------------------------------------------------------
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (ev) => { if (!confirm(form.dataset.confirm)) ev.preventDefault(); });
+  }
+  for (const b of document.querySelectorAll('[data-action="print"]')) b.addEventListener("click", () => window.print());
+
+  // --- lab values: the converted value as you type ----------------------------------------
+  for (const row of document.querySelectorAll("tr[data-canonical]")) {
+    const input = row.querySelector("input"), select = row.querySelector("select"), out = row.querySelector(".converted");
+    const update = () => {
+      const v = parseFloat((input.value || "").replace(",", "."));
+      const opt = select.selectedOptions[0];
+      if (!isFinite(v) || !opt) return;
+      const conv = (v + parseFloat(opt.dataset.offset || "0")) * parseFloat(opt.dataset.factor || "1");
+      let span = out.querySelector(".live");
+      if (!span) { span = document.createElement("span"); span.className = "live value"; out.prepend(span); }
+      span.textContent = `= ${Number(conv.toPrecision(4))} ${row.dataset.canonical}`;
+    };
+    input.addEventListener("input", update); select.addEventListener("change", update);
+  }
+
+  // --- upload with a progress bar -------------------------------------------------------------
+  const up = document.getElementById("upload-form");
+  if (up) {
+    up.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const bar = document.getElementById("upload-progress"), status = document.getElementById("upload-status");
+      const err = document.getElementById("upload-error");
+      err.classList.add("hidden"); err.textContent = "";
+      const data = new FormData(up);
+      for (const [k, v] of [...data.entries()]) if (v instanceof File && !v.name && !v.size) data.delete(k);
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", up.dataset.api);
+      xhr.setRequestHeader("X-CSRF-Token", csrf());
+      bar.classList.remove("hidden"); bar.value = 0;
+      xhr.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) { bar.value = (100 * e.loaded) / e.total; status.textContent = `uploading ${Math.round(bar.value)} %`; }
+      });
+      xhr.addEventListener("load", () => {
+        let body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (xhr.status === 202 && body.id) { status.textContent = "uploaded; scoring"; location.href = `/recordings/${body.id}`; }
+        else { err.textContent = body.error || `upload failed (${xhr.status})`; err.classList.remove("hidden"); status.textContent = ""; bar.classList.add("hidden"); }
+      });
+      xhr.addEventListener("error", () => { err.textContent = "the upload was interrupted; your files are still selected, send again"; err.classList.remove("hidden"); });
+      xhr.send(data);
+    });
+  }
+
+  // --- a night being scored: follow its progress, then show it -------------------------------
+  const poll = document.querySelector("[data-poll]");
+  if (poll) {
+    const bar = document.getElementById("score-progress"), step = document.getElementById("score-step");
+    const tick = async () => {
+      try {
+        const r = await fetch(poll.dataset.poll, { headers: { Accept: "application/json" } });
+        const s = await r.json();
+        if (s.status === "done" || s.status === "failed") { location.reload(); return; }
+        bar.value = s.progress || 0; step.textContent = s.step || s.status;
+      } catch (e) { step.textContent = "waiting for the server..."; }
+      setTimeout(tick, 500);
+    };
+    setTimeout(tick, 300);
+  }
+})();
