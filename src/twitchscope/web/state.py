@@ -79,6 +79,6 @@ class AppState:
             store.close()
         self.main_diary.close()
 
-    def render(self, name: str, **context: Any) -> str:
+    def render(self, template: str, /, **context: Any) -> str:
         """Render a template."""
-        return self.templates.get_template(name).render(**context)
+        return self.templates.get_template(template).render(**context)
