@@ -109,7 +109,7 @@ async def recording_page(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
         ctx,
         "recording.html",
         rec=rec,
-        status=status_dict(ctx, rec) if rec.status != "done" else None,
+        job=status_dict(ctx, rec) if rec.status != "done" else None,
         rows=index_rows(summary),
         summary=summary,
         reviewed=files.get("reviewed") is not None,
