@@ -197,7 +197,7 @@ def test_review_reject_add_rescore_export(
         )
         page.mouse.click(box["x"], box["y"])
         page.mouse.click(box["x"], box["y"])
-        page.wait_for_function(f"window.__viewer.mv.find(m => m.id === {box['id']}).rejected === true")
+        page.wait_for_function(f"() => window.__viewer.mv.find(m => m.id === {box['id']}).rejected === true")
         # draw a missed one on an empty stretch of the left leg
         spot = page.evaluate(
             """() => { const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
@@ -214,14 +214,14 @@ def test_review_reject_add_rescore_export(
         page.mouse.move(spot["x"] + spot["w"] / 2, spot["y"])
         page.mouse.move(spot["x"] + spot["w"], spot["y"])
         page.mouse.up()
-        page.wait_for_function(f"window.__viewer.mv.length === {n_before + 1}")
+        page.wait_for_function(f"() => window.__viewer.mv.length === {n_before + 1}")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("n")
         page.keyboard.press("s")
-        page.wait_for_function("window.__viewerTiming && window.__viewerTiming.drawn > 1")
+        page.wait_for_function("() => window.__viewerTiming && window.__viewerTiming.drawn > 1")
         shot(page, shots, "review")
         page.get_by_role("button", name="Re-score with the reviewed movements").click()
-        page.wait_for_function("document.getElementById('review-status').textContent.startsWith('re-scored')")
+        page.wait_for_function("() => document.getElementById('review-status').textContent.startsWith('re-scored')")
         after = page.locator("#indices tr[data-name=plms_count] .now").inner_text()
         assert page.locator("#indices tr[data-name=plms_count] .before").inner_text() == before
         assert after != "" and int(after) >= 0
