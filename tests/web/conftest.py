@@ -17,9 +17,9 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from twitchscope.web.app import build_state, create_app  # noqa: E402
-from twitchscope.web.config import WebConfig  # noqa: E402
-from twitchscope.web.state import AppState  # noqa: E402
+from twitchscope.web.app import build_state, create_app
+from twitchscope.web.config import WebConfig
+from twitchscope.web.state import AppState
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -119,7 +119,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: scripts/setup_system.sh installs Debian's chromium")
+            pytest.fail(
+                f"{CHROMIUM} is missing: scripts/setup_system.sh installs Debian's chromium"
+            )
         pytest.skip(f"{CHROMIUM} is not installed (scripts/setup_system.sh installs it)")
     from playwright.sync_api import sync_playwright
 
@@ -132,9 +134,11 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the browser tests save their screenshots."""
-    folder = Path(os.environ.get("TWITCHSCOPE_SCREENSHOTS", "")) if os.environ.get(
-        "TWITCHSCOPE_SCREENSHOTS"
-    ) else tmp_path_factory.mktemp("screenshots")
+    folder = (
+        Path(os.environ.get("TWITCHSCOPE_SCREENSHOTS", ""))
+        if os.environ.get("TWITCHSCOPE_SCREENSHOTS")
+        else tmp_path_factory.mktemp("screenshots")
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -118,9 +118,13 @@ def test_upload_score_review_put(client: Any, night: Night) -> None:
     assert put.json()["mode"] == "reference"
     again = client.get(f"/api/recordings/{rec_id}/movements").json()
     assert len(again) == len(movements[::2])
-    bad = client.put(f"/api/recordings/{rec_id}/movements", json=[{"leg": "middle", "onset": 1, "duration": 1}])
+    bad = client.put(
+        f"/api/recordings/{rec_id}/movements", json=[{"leg": "middle", "onset": 1, "duration": 1}]
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "movements[0].leg"
-    bad = client.put(f"/api/recordings/{rec_id}/movements", json=[{"leg": "left", "onset": 1e9, "duration": 1}])
+    bad = client.put(
+        f"/api/recordings/{rec_id}/movements", json=[{"leg": "left", "onset": 1e9, "duration": 1}]
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "movements[0].onset"
     # The viewer's window: native rate for 30 s, min/max pairs for 5 min.
     ov = client.get(f"/api/recordings/{rec_id}/overview").json()

@@ -10,6 +10,28 @@ import pytest
 
 from .conftest import LiveServer, Night, assert_not_blank
 
+# Where, on screen, the first movement of the window is (the viewer exposes its state).
+FIRST_MOVEMENT_JS = """() => {
+  const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
+  const m = S.mv.find(m => m.category !== 'rejected' && m.onset >= S.t0
+                        && m.onset + m.duration <= S.t0 + S.win);
+  const lane = S.lanes.find(l => l.leg === m.leg);
+  return { id: m.id, x: r.left + ((m.onset + m.duration / 2 - S.t0) / S.win) * r.width,
+           y: r.top + (lane.top + lane.bottom) / 2 };
+}"""
+# A stretch of the left leg with no movement near it, and 1.5 s in pixels.
+EMPTY_SPOT_JS = """() => {
+  const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
+  const lane = S.lanes.find(l => l.leg === 'left');
+  for (let f = 0.05; f < 0.9; f += 0.05) {
+    const t = S.t0 + f * S.win;
+    const busy = S.mv.some(m => m.leg === 'left' && m.onset < t + 3
+                                && m.onset + m.duration > t - 1);
+    if (!busy) return { x: r.left + f * r.width, w: (1.5 / S.win) * r.width,
+                        y: r.top + (lane.top + lane.bottom) / 2 };
+  }
+  return null;
+}"""
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
 
 
@@ -71,7 +93,9 @@ def test_whole_history_to_the_picture(page: Any, live: LiveServer, shots: Path) 
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/labs")
     page.goto(live.url + "/assessment")
-    assert "Restless legs" in page.inner_text("main") or "restless" in page.inner_text("main").lower()
+    assert (
+        "Restless legs" in page.inner_text("main") or "restless" in page.inner_text("main").lower()
+    )
     assert page.locator(".badge").first.is_visible()
     assert page.evaluate("document.body.dataset.pwned") is None
     shot(page, shots, "picture")
@@ -97,7 +121,9 @@ def test_labs_show_the_converted_value(page: Any, live: LiveServer, shots: Path)
     shot(page, shots, "labs")
 
 
-def test_diary_add_edit_delete_import(page: Any, live: LiveServer, shots: Path, tmp_path: Path) -> None:
+def test_diary_add_edit_delete_import(
+    page: Any, live: LiveServer, shots: Path, tmp_path: Path
+) -> None:
     page.goto(live.url + "/diary")
     page.fill("input[name=start]", "2026-11-01T22:30")
     page.fill("input[name=duration_s]", "20")
@@ -159,7 +185,9 @@ def test_upload_to_report(page: Any, live: LiveServer, night: Night, shots: Path
     assert "Leg movements" in page.content() or "PLMS" in page.content()
 
 
-def test_corrupt_upload_gets_a_clear_message(page: Any, live: LiveServer, night: Night, tmp_path: Path) -> None:
+def test_corrupt_upload_gets_a_clear_message(
+    page: Any, live: LiveServer, night: Night, tmp_path: Path
+) -> None:
     from twitchscope.errors import InputFileError
     from twitchscope.io import open_recording
 
@@ -189,24 +217,14 @@ def test_review_reject_add_rescore_export(
         page.wait_for_selector("#review[data-ready='1']")
         before = page.locator("#indices tr[data-name=plms_count] .now").inner_text()
         # reject the selected-window's first movement: click it twice
-        box = page.evaluate(
-            """() => { const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
-              const m = S.mv.find(m => m.category !== 'rejected' && m.onset >= S.t0 && m.onset + m.duration <= S.t0 + S.win);
-              const lane = S.lanes.find(l => l.leg === m.leg);
-              return { id: m.id, x: r.left + ((m.onset + m.duration / 2 - S.t0) / S.win) * r.width, y: r.top + (lane.top + lane.bottom) / 2 }; }"""
+        box = page.evaluate(FIRST_MOVEMENT_JS)
+        page.mouse.click(box["x"], box["y"])
+        page.mouse.click(box["x"], box["y"])
+        page.wait_for_function(
+            f"() => window.__viewer.mv.find(m => m.id === {box['id']}).rejected === true"
         )
-        page.mouse.click(box["x"], box["y"])
-        page.mouse.click(box["x"], box["y"])
-        page.wait_for_function(f"() => window.__viewer.mv.find(m => m.id === {box['id']}).rejected === true")
         # draw a missed one on an empty stretch of the left leg
-        spot = page.evaluate(
-            """() => { const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
-              const lane = S.lanes.find(l => l.leg === 'left');
-              for (let f = 0.05; f < 0.9; f += 0.05) { const t = S.t0 + f * S.win;
-                if (!S.mv.some(m => m.leg === 'left' && m.onset < t + 3 && m.onset + m.duration > t - 1))
-                  return { x: r.left + f * r.width, w: (1.5 / S.win) * r.width, y: r.top + (lane.top + lane.bottom) / 2 }; }
-              return null; }"""
-        )
+        spot = page.evaluate(EMPTY_SPOT_JS)
         assert spot is not None
         n_before = page.evaluate("window.__viewer.mv.length")
         page.mouse.move(spot["x"], spot["y"])
@@ -221,7 +239,9 @@ def test_review_reject_add_rescore_export(
         page.wait_for_function("() => window.__viewerTiming && window.__viewerTiming.drawn > 1")
         shot(page, shots, "review")
         page.get_by_role("button", name="Re-score with the reviewed movements").click()
-        page.wait_for_function("() => document.getElementById('review-status').textContent.startsWith('re-scored')")
+        page.wait_for_function(
+            "() => document.getElementById('review-status').textContent.startsWith('re-scored')"
+        )
         after = page.locator("#indices tr[data-name=plms_count] .now").inner_text()
         assert page.locator("#indices tr[data-name=plms_count] .before").inner_text() == before
         assert after != "" and int(after) >= 0
@@ -244,7 +264,9 @@ def test_review_reject_add_rescore_export(
 
 
 def test_pdf_download_opens_as_pdf(page: Any, live: LiveServer) -> None:
-    live.state.store.save_answers(live.state.store.local_user(), {"age": 40, "kind": ["twitch"]}, [])
+    live.state.store.save_answers(
+        live.state.store.local_user(), {"age": 40, "kind": ["twitch"]}, []
+    )
     page.goto(live.url + "/assessment")
     r = page.request.get(live.url + "/assessment.pdf")
     if r.status == 503:

@@ -44,7 +44,10 @@ def csrf_of(html: str) -> str:
 def test_security_headers(local: Any) -> None:
     r = local.get("/")
     csp = r.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
     cookie = r.headers["set-cookie"].lower()
@@ -75,14 +78,18 @@ def test_form_without_csrf_token_is_refused_and_kept(local: Any) -> None:
     r = local.post("/questions/about_you", data={"age": "44"})
     assert r.status_code == 403
     token = csrf_of(local.get("/questions/about_you").text)
-    r = local.post("/questions/about_you", data={"age": "44", "csrf_token": token}, follow_redirects=False)
+    r = local.post(
+        "/questions/about_you", data={"age": "44", "csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert 'value="44"' in local.get("/questions/about_you").text
 
 
 def test_bad_answer_is_shown_again_not_lost(local: Any) -> None:
     token = csrf_of(local.get("/questions/about_you").text)
-    r = local.post("/questions/about_you", data={"age": "400", "sex": "female", "csrf_token": token})
+    r = local.post(
+        "/questions/about_you", data={"age": "400", "sex": "female", "csrf_token": token}
+    )
     assert r.status_code == 422
     assert 'value="400"' in r.text  # what was typed stays on the page
     assert 'value="female" checked' in local.get("/questions/about_you").text  # the rest saved
@@ -92,8 +99,13 @@ def test_hostile_text_is_escaped(local: Any, tmp_path: Path) -> None:
     token = csrf_of(local.get("/diary").text)
     r = local.post(
         "/diary/episodes",
-        data={"start": "2026-11-01T22:30", "kind": "twitch", "locations": "calf", "note": HOSTILE,
-              "csrf_token": token},
+        data={
+            "start": "2026-11-01T22:30",
+            "kind": "twitch",
+            "locations": "calf",
+            "note": HOSTILE,
+            "csrf_token": token,
+        },
         follow_redirects=True,
     )
     assert r.status_code == 200
@@ -122,8 +134,12 @@ def _setup(client: Any, name: str = "clinician", password: str = "correct horse 
     page = client.get("/setup")
     r = client.post(
         "/setup",
-        data={"username": name, "password": password, "password2": password,
-              "csrf_token": csrf_of(page.text)},
+        data={
+            "username": name,
+            "password": password,
+            "password2": password,
+            "csrf_token": csrf_of(page.text),
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -142,25 +158,47 @@ def test_accounts_sign_in_tokens_and_rate_limit(accounts: Any) -> None:
     assert accounts.get("/api/diary/episodes").status_code == 401
     r = accounts.get("/api/diary/episodes", headers={"authorization": f"Bearer {api_token}"})
     assert r.status_code == 200
-    assert accounts.get("/api/diary/episodes", headers={"authorization": "Bearer nope"}).status_code == 401
+    assert (
+        accounts.get("/api/diary/episodes", headers={"authorization": "Bearer nope"}).status_code
+        == 401
+    )
     # wrong passwords: refused, then rate-limited even with the right one
     for _ in range(3):
         page = accounts.get("/login")
-        r = accounts.post("/login", data={"username": "clinician", "password": "wrong password!",
-                                          "csrf_token": csrf_of(page.text)})
+        r = accounts.post(
+            "/login",
+            data={
+                "username": "clinician",
+                "password": "wrong password!",
+                "csrf_token": csrf_of(page.text),
+            },
+        )
         assert r.status_code == 401
     page = accounts.get("/login")
-    r = accounts.post("/login", data={"username": "clinician", "password": "correct horse battery",
-                                      "csrf_token": csrf_of(page.text)})
+    r = accounts.post(
+        "/login",
+        data={
+            "username": "clinician",
+            "password": "correct horse battery",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
     assert r.status_code == 429 and "retry-after" in r.headers
 
 
 def test_accounts_keep_people_apart(accounts: Any, tmp_path: Path) -> None:
     _setup(accounts, "first", "first password 123")
     token = csrf_of(accounts.get("/diary").text)
-    accounts.post("/diary/episodes", data={"start": "2026-11-01T22:30", "kind": "jerk",
-                                           "locations": "calf", "note": "first's note",
-                                           "csrf_token": token})
+    accounts.post(
+        "/diary/episodes",
+        data={
+            "start": "2026-11-01T22:30",
+            "kind": "jerk",
+            "locations": "calf",
+            "note": "first's note",
+            "csrf_token": token,
+        },
+    )
     assert "first&#39;s note" in accounts.get("/diary").text
     stored = next((tmp_path / "people").glob("*/diary.sqlite"))
     assert stored.stat().st_size > 0

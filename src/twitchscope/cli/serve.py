@@ -16,17 +16,26 @@ def default_data_dir() -> Path:
 
 
 def serve_command(
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback unless --accounts).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback unless --accounts).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Folder for the database and uploads (default ~/.twitchscope/web)."),
+        typer.Option(
+            "--data", help="Folder for the database and uploads (default ~/.twitchscope/web)."
+        ),
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database URL (postgresql+psycopg://user:pass@host/db); default SQLite in --data."),
+        typer.Option(
+            "--db",
+            help="Database URL (postgresql+psycopg://user:pass@host/db); default SQLite in --data.",
+        ),
     ] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Load the example night and an example person.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the example night and an example person.")
+    ] = False,
     accounts: Annotated[
         bool, typer.Option("--accounts", help="Sign-in with accounts (needed beyond loopback).")
     ] = False,
@@ -34,12 +43,14 @@ def serve_command(
         bool, typer.Option("--allow-signup", help="With --accounts: anyone may create an account.")
     ] = False,
     add_user: Annotated[
-        str | None, typer.Option("--add-user", help="Create this account (asks for the password) and exit.")
+        str | None,
+        typer.Option("--add-user", help="Create this account (asks for the password) and exit."),
     ] = None,
     max_upload_mb: Annotated[int, typer.Option(help="Largest recording accepted, MiB.")] = 2048,
     workers: Annotated[int, typer.Option(help="Recordings scored at the same time.")] = 1,
     allowed_host: Annotated[
-        list[str] | None, typer.Option("--allowed-host", help="Another host name to answer to (behind a proxy).")
+        list[str] | None,
+        typer.Option("--allowed-host", help="Another host name to answer to (behind a proxy)."),
     ] = None,
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (when served over HTTPS).")
@@ -80,7 +91,8 @@ def serve_command(
     app = create_app(config)
     shown = f"[{host}]" if ":" in host else host
     console.print(
-        f"twitchscope web app on [bold]http://{shown}:{port}/[/] (data in {folder}); Ctrl-C stops it",
+        f"twitchscope web app on [bold]http://{shown}:{port}/[/] (data in {folder}); "
+        "Ctrl-C stops it",
         highlight=False,
         markup=True,
     )

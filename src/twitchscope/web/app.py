@@ -113,9 +113,10 @@ def create_app(config: WebConfig, *, state: AppState | None = None) -> FastAPI:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    ).split(",")[0]
+    return (
+        request.url.path.startswith("/api/")
+        or "application/json" in request.headers.get("accept", "").split(",")[0]
+    )
 
 
 def _error_response(request: Request, status: int, field: str, message: str) -> Response:
@@ -125,9 +126,20 @@ def _error_response(request: Request, status: int, field: str, message: str) -> 
     from twitchscope.disclaimer import DISCLAIMER
 
     html = st.render(
-        "error.html", status=status, field=field, message=message, user=None, accounts=False,
-        nav=(), path=request.url.path, version=__version__, disclaimer=DISCLAIMER,
-        emergency_yes=[], emergency_unanswered=[], csrf="", csrf_field="csrf_token",
+        "error.html",
+        status=status,
+        field=field,
+        message=message,
+        user=None,
+        accounts=False,
+        nav=(),
+        path=request.url.path,
+        version=__version__,
+        disclaimer=DISCLAIMER,
+        emergency_yes=[],
+        emergency_unanswered=[],
+        csrf="",
+        csrf_field="csrf_token",
         words=lambda s: s,
     )
     return HTMLResponse(html, status_code=status)
@@ -154,7 +166,9 @@ def _errors(app: FastAPI) -> None:
     async def request_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-        return _error_response(request, 422, ".".join(loc) or "request", str(first.get("msg", "bad request")))
+        return _error_response(
+            request, 422, ".".join(loc) or "request", str(first.get("msg", "bad request"))
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -165,6 +179,8 @@ def _errors(app: FastAPI) -> None:
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
         return _error_response(
-            request, 500, "server",
+            request,
+            500,
+            "server",
             "internal error; nothing you entered was lost: go back and send it again",
         )

@@ -36,7 +36,7 @@ def calendar(days_with_counts: Counter[date], today: date) -> dict[str, Any]:
     end = today
     start = end - timedelta(days=end.weekday() + 7 * (CALENDAR_WEEKS - 1))
     top = max(days_with_counts.values(), default=0)
-    cells = []
+    cells: list[dict[str, Any]] = []
     d = start
     while d <= end:
         n = int(days_with_counts.get(d, 0))
@@ -57,8 +57,13 @@ def calendar(days_with_counts: Counter[date], today: date) -> dict[str, Any]:
         if day.day <= 7 and c["row"] == 0:
             months.append({"col": c["col"], "label": day.strftime("%b")})
     affected = sum(1 for c in cells if c["count"] > 0)
-    return {"cells": cells, "months": months, "weeks": CALENDAR_WEEKS, "affected": affected,
-            "days": len(cells)}
+    return {
+        "cells": cells,
+        "months": months,
+        "weeks": CALENDAR_WEEKS,
+        "affected": affected,
+        "days": len(cells),
+    }
 
 
 def episode_day_counts(starts: Sequence[datetime]) -> Counter[date]:

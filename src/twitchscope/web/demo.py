@@ -25,21 +25,51 @@ DEMO_ANSWERS: Final[dict[str, Any]] = {
     **{
         q: False
         for q in (
-            "breathing_difficulty", "rising_weakness_days", "speech_or_swallow_difficulty",
-            "loss_of_consciousness", "seizure", "fever", "stiff_neck", "confusion",
-            "severe_headache", "numbness_mouth_fingers", "hand_foot_spasm", "throat_tightness",
-            "serotonergic_drug_recent", "agitation_sweating", "muscle_rigidity",
+            "breathing_difficulty",
+            "rising_weakness_days",
+            "speech_or_swallow_difficulty",
+            "loss_of_consciousness",
+            "seizure",
+            "fever",
+            "stiff_neck",
+            "confusion",
+            "severe_headache",
+            "numbness_mouth_fingers",
+            "hand_foot_spasm",
+            "throat_tightness",
+            "serotonergic_drug_recent",
+            "agitation_sweating",
+            "muscle_rigidity",
         )
     },
-    "age": 52, "sex": "female", "pregnancy_weeks": 0,
-    "locations": ["calf", "thigh"], "sides": "both", "duration_days": 540, "days_per_week": 4,
-    "timing": ["evening", "night", "rest"], "kind": ["urge_to_move", "jerk"],
-    "urge_to_move": True, "worse_at_rest": True, "relieved_by_movement": True,
-    "worse_evening_night": True, "explained_by_mimic": False, "irls_score": 19,
-    "weakness": False, "muscle_wasting": False, "falls": False, "tongue_twitching": False,
-    "sleep_complaint": True, "daytime_sleepiness": True, "sleep_hours": 6,
-    "new_medication": False, "medications": ["sertraline"], "caffeine_cups_per_day": 4,
-    "alcohol_units_per_week": 6, "smoker": False, "stress": 5,
+    "age": 52,
+    "sex": "female",
+    "pregnancy_weeks": 0,
+    "locations": ["calf", "thigh"],
+    "sides": "both",
+    "duration_days": 540,
+    "days_per_week": 4,
+    "timing": ["evening", "night", "rest"],
+    "kind": ["urge_to_move", "jerk"],
+    "urge_to_move": True,
+    "worse_at_rest": True,
+    "relieved_by_movement": True,
+    "worse_evening_night": True,
+    "explained_by_mimic": False,
+    "irls_score": 19,
+    "weakness": False,
+    "muscle_wasting": False,
+    "falls": False,
+    "tongue_twitching": False,
+    "sleep_complaint": True,
+    "daytime_sleepiness": True,
+    "sleep_hours": 6,
+    "new_medication": False,
+    "medications": ["sertraline"],
+    "caffeine_cups_per_day": 4,
+    "alcohol_units_per_week": 6,
+    "smoker": False,
+    "stress": 5,
     "recent_fever_or_inflammation": False,
     "labs": {
         "ferritin": {"value": 38, "unit": "ng/mL"},
@@ -71,7 +101,11 @@ def demo_episodes(days: int = 28, seed: int = 7) -> list[dict[str, Any]]:
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
         for _ in range(int(rng.integers(0, 3))):
-            hour = int(rng.choice([19, 20, 21, 22, 23, 0, 1, 14], p=[.1, .15, .2, .2, .15, .1, .05, .05]))
+            hour = int(
+                rng.choice(
+                    [19, 20, 21, 22, 23, 0, 1, 14], p=[0.1, 0.15, 0.2, 0.2, 0.15, 0.1, 0.05, 0.05]
+                )
+            )
             minute = int(rng.integers(0, 60))
             start = datetime(day.year, day.month, day.day, hour, minute)
             if hour < 6:
@@ -119,8 +153,13 @@ def load_demo(state: AppState) -> None:
         return
     rec_id = new_id()
     state.store.add_recording(
-        rec_id, user, status="queued", step="simulating the example night",
-        file_name=DEMO_FILE_NAME, file_kind="edf", size_bytes=0,
+        rec_id,
+        user,
+        status="queued",
+        step="simulating the example night",
+        file_name=DEMO_FILE_NAME,
+        file_kind="edf",
+        size_bytes=0,
     )
 
     def simulate_then_score() -> None:

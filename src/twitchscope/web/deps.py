@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
+from fastapi import Depends
 from starlette.requests import Request
 
 from twitchscope.web.security import (
@@ -135,3 +136,7 @@ def set_session_cookie(response: Any, token: str, state: AppState) -> None:
         secure=state.config.secure_cookies,
         path="/",
     )
+
+
+#: The request context as a route parameter: ``ctx: CtxDep``.
+CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -42,7 +42,9 @@ def chosen_recording(state: AppState, user: User, rec_id: str | None) -> Recordi
     return done[0] if done else None
 
 
-def person_assessment(state: AppState, user: User, rec_id: str | None = None) -> tuple[Any, Recording | None]:
+def person_assessment(
+    state: AppState, user: User, rec_id: str | None = None
+) -> tuple[Any, Recording | None]:
     """Assess the person's saved answers with their diary and a night.
 
     Raises

@@ -66,7 +66,11 @@ def categorise(
     end = on + sc["duration"].to_numpy(float)
     cand, per = _flag(sc, "candidate"), _flag(sc, "periodic")
     resp, aro = _flag(sc, "respiratory"), _flag(sc, "arousal")
-    series = pd.to_numeric(sc.get("series"), errors="coerce").to_numpy(float)
+    series = (
+        pd.to_numeric(sc["series"], errors="coerce").to_numpy(float)
+        if "series" in sc.columns
+        else np.full(len(sc), np.nan)
+    )
     onsets = np.array([d["onset"] for d in out], dtype=float)
     idx = np.searchsorted(on, onsets + 1e-6, side="right") - 1
     for d, i in zip(out, idx, strict=True):
@@ -124,7 +128,9 @@ def check_movement(
         values.append(float(v))
     on, du = values
     if not 0 <= on < recording_s:
-        raise ValidationError(f"{where}onset", f"{on:g} s is outside the recording (0-{recording_s:g} s)")
+        raise ValidationError(
+            f"{where}onset", f"{on:g} s is outside the recording (0-{recording_s:g} s)"
+        )
     if not MIN_MOVEMENT_S <= du <= MAX_MOVEMENT_S:
         raise ValidationError(
             f"{where}duration", f"{du:g} s is outside {MIN_MOVEMENT_S:g}-{MAX_MOVEMENT_S:g} s"
@@ -203,7 +209,9 @@ def export_edf_annotations(
             start = None
     kwargs: dict[str, Any] = {}
     if start is not None and 1985 <= start.year <= 2084:
-        kwargs = {"starttime": start.time().replace(microsecond=0),
-                  "recording": EdfRecording(startdate=start.date())}
+        kwargs = {
+            "starttime": start.time().replace(microsecond=0),
+            "recording": EdfRecording(startdate=start.date()),
+        }
     Edf(signals=[], annotations=anns, **kwargs).write(path)
     return path

@@ -68,9 +68,7 @@ def score_night(
 
     rs = get_rules(rules)
     progress("reading the recording", 0.05)
-    inputs = prepare(
-        recording, hypnogram=hypnogram, events=events, load_signals=movements is None
-    )
+    inputs = prepare(recording, hypnogram=hypnogram, events=events, load_signals=movements is None)
     if movements is None:
         progress("detecting leg movements", 0.35)
         mv = detect_movements(inputs, rs)

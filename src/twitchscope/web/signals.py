@@ -57,9 +57,7 @@ def list_channels(recording: Path) -> list[ChannelFacts]:
     from twitchscope.io import open_recording
 
     with open_recording(recording) as rec:
-        return [
-            ChannelFacts(c.index, c.label, c.role, c.unit, float(c.fs)) for c in rec.channels
-        ]
+        return [ChannelFacts(c.index, c.label, c.role, c.unit, float(c.fs)) for c in rec.channels]
 
 
 def _lock(key: str) -> threading.Lock:

@@ -55,7 +55,11 @@ class AppState:
         with self._lock:
             store = self._diaries.get(user.id)
             if store is None:
-                if self.config.db_url and "://" in self.config.db_url and not self.config.db_url.startswith("sqlite"):
+                if (
+                    self.config.db_url
+                    and "://" in self.config.db_url
+                    and not self.config.db_url.startswith("sqlite")
+                ):
                     schema = f"twitchscope_person_{int(user.id)}"
                     from sqlalchemy import text
 

@@ -312,7 +312,9 @@ class WebStore:
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Replace a stored hash (re-hash with newer parameters after a sign-in)."""
         with self.session() as s:
-            s.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
+            s.execute(
+                update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
+            )
 
     def new_session(self, user: User, hours: float) -> tuple[str, str]:
         """Start a session; return ``(cookie token, csrf token)``."""
@@ -353,7 +355,10 @@ class WebStore:
         with self.session() as s:
             s.add(
                 TokenRow(
-                    token_hash=token_hash(token), user_id=user.id, label=label[:100], created=utcnow()
+                    token_hash=token_hash(token),
+                    user_id=user.id,
+                    label=label[:100],
+                    created=utcnow(),
                 )
             )
         return token
@@ -511,7 +516,9 @@ class WebStore:
                     row.rejected = False
                 elif action == "adjust":
                     if onset is None or duration is None:
-                        raise ValidationError("onset", "an adjusted movement needs onset and duration")
+                        raise ValidationError(
+                            "onset", "an adjusted movement needs onset and duration"
+                        )
                     row.onset, row.duration = float(onset), float(duration)
                 else:
                     raise ValidationError(

@@ -162,9 +162,7 @@ class _Receiver:
             if self._name in self.upload.files:
                 raise UploadError(self._name, "sent twice")
             self.before_file(self.upload.fields)
-            self._limit = (
-                self.max_recording if self._name == "recording" else MAX_ANNOTATION_BYTES
-            )
+            self._limit = self.max_recording if self._name == "recording" else MAX_ANNOTATION_BYTES
         elif self._name in TEXT_FIELDS:
             if self._filename is not None:
                 raise UploadError(self._name, "expected a text field, got a file")
@@ -302,7 +300,9 @@ async def receive_upload(
     except Exception as exc:  # a malformed body, or the client went away
         receiver.close()
         receiver.upload.discard()
-        raise UploadError("upload", f"the upload could not be read ({type(exc).__name__})") from None
+        raise UploadError(
+            "upload", f"the upload could not be read ({type(exc).__name__})"
+        ) from None
     receiver.close()
     if "recording" not in receiver.upload.files:
         receiver.upload.discard()

@@ -67,7 +67,9 @@ class Worker:
         """Queue again every recording left queued or running; return how many."""
         ids = self.store.unfinished_recordings()
         for rec_id in ids:
-            self.store.set_status(rec_id, status="queued", step="waiting to be scored", progress=0.0)
+            self.store.set_status(
+                rec_id, status="queued", step="waiting to be scored", progress=0.0
+            )
             self.submit(rec_id)
         return len(ids)
 
@@ -97,7 +99,9 @@ class Worker:
             out = folder / OUTPUT_DIR
             if out.exists():
                 shutil.rmtree(out)
-            score_night(recording, out, hypnogram=hyp, events=ev, rules=rec.rules, progress=progress)
+            score_night(
+                recording, out, hypnogram=hyp, events=ev, rules=rec.rules, progress=progress
+            )
             progress("preparing the review", 0.9)
             self._prepare_review(rec_id, folder, recording)
         except TwitchscopeError as exc:
@@ -125,28 +129,36 @@ class Worker:
                 finished=utcnow(),
             )
             return
-        self.store.set_status(
-            rec_id, status="done", step="done", progress=1.0, finished=utcnow()
-        )
+        self.store.set_status(rec_id, status="done", step="done", progress=1.0, finished=utcnow())
 
     def _prepare_review(self, rec_id: str, folder: Path, recording: Path) -> None:
         """Fill the review table and decode both legs for the viewer (first page is instant)."""
+        import numpy as np
         import pandas as pd
 
         from twitchscope.web.signals import cached_channel, list_channels
 
         table = pd.read_csv(folder / OUTPUT_DIR / "leg_movements.csv")
         if not self.store.has_review(rec_id):
+            amp = (
+                table["amplitude_uv"].astype(float).to_numpy()
+                if "amplitude_uv" in table.columns
+                else np.full(len(table), np.nan)
+            )
             rows = [
                 {
-                    "leg": str(r.leg),
-                    "onset": float(r.onset),
-                    "duration": float(r.duration),
-                    "amplitude_uv": None
-                    if "amplitude_uv" not in table.columns or pd.isna(r.amplitude_uv)
-                    else float(r.amplitude_uv),
+                    "leg": str(leg),
+                    "onset": float(on),
+                    "duration": float(du),
+                    "amplitude_uv": None if np.isnan(a) else float(a),
                 }
-                for r in table.itertuples(index=False)
+                for leg, on, du, a in zip(
+                    table["leg"].astype(str),
+                    table["onset"].astype(float),
+                    table["duration"].astype(float),
+                    amp,
+                    strict=True,
+                )
             ]
             self.store.start_review(rec_id, rows)
         for ch in list_channels(recording):

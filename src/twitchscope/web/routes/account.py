@@ -6,11 +6,11 @@ import asyncio
 import re
 from typing import Final
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchscope.errors import ValidationError
-from twitchscope.web.deps import SESSION_COOKIE, Ctx, WebError, get_ctx, set_session_cookie
+from twitchscope.web.deps import SESSION_COOKIE, Ctx, CtxDep, WebError, set_session_cookie
 from twitchscope.web.routes.common import render, safe_next, see_other
 from twitchscope.web.security import _DUMMY_PASSWORD
 
@@ -55,7 +55,7 @@ def _signed_in(ctx: Ctx, user_id: int, name: str, target: str) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def login_page(ctx: CtxDep) -> Response:
     if not ctx.accounts:
         return see_other("/")
     if ctx.state.store.count_accounts() == 0:
@@ -73,7 +73,11 @@ async def _login_form(ctx: Ctx, error: str, status: int, name: str = "") -> HTML
         ctx.csrf = csrf
         ctx.request.state.set_session = token
     return render(
-        ctx, "login.html", status=status, error=error, name=name,
+        ctx,
+        "login.html",
+        status=status,
+        error=error,
+        name=name,
         next=safe_next(ctx.request.query_params.get("next")),
         allow_signup=ctx.state.config.allow_signup,
     )
@@ -96,7 +100,7 @@ async def _form_session_ok(ctx: Ctx) -> None:
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def login(ctx: CtxDep) -> Response:
     if not ctx.accounts:
         return see_other("/")
     await _form_session_ok(ctx)
@@ -140,7 +144,7 @@ def _dummy_hash(ctx: Ctx) -> str:
 
 
 @router.post("/logout")
-async def logout(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def logout(ctx: CtxDep) -> Response:
     await ctx.check_unsafe()
     cookie = ctx.request.cookies.get(SESSION_COOKIE)
     if cookie:
@@ -156,7 +160,7 @@ def _can_create(ctx: Ctx) -> bool:
 
 @router.get("/setup", response_class=HTMLResponse)
 @router.get("/register", response_class=HTMLResponse)
-async def register_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def register_page(ctx: CtxDep) -> Response:
     if not _can_create(ctx):
         return see_other("/login" if ctx.accounts else "/")
     return await _register_form(ctx, "", 200)
@@ -176,7 +180,7 @@ async def _register_form(ctx: Ctx, error: str, status: int, name: str = "") -> H
 
 @router.post("/setup", response_class=HTMLResponse)
 @router.post("/register", response_class=HTMLResponse)
-async def register(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def register(ctx: CtxDep) -> Response:
     if not _can_create(ctx):
         raise WebError(403, "username", "accounts are made by the administrator here")
     await _form_session_ok(ctx)
@@ -195,17 +199,19 @@ async def register(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse)
-async def account_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def account_page(ctx: CtxDep) -> Response:
     if ctx.user is None:
         return RedirectResponse("/login?next=/account", 303)
     return render(
-        ctx, "account.html", tokens=ctx.state.store.api_tokens(ctx.user),
+        ctx,
+        "account.html",
+        tokens=ctx.state.store.api_tokens(ctx.user),
         new_token=None,
     )
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
-async def account_new_token(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def account_new_token(ctx: CtxDep) -> Response:
     await ctx.check_unsafe()
     user = ctx.require_user()
     form = await ctx.request.form()

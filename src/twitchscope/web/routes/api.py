@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import JSONResponse, Response
 
 from twitchscope.errors import TwitchscopeError, ValidationError
-from twitchscope.web.deps import Ctx, WebError, get_ctx
+from twitchscope.web.deps import Ctx, CtxDep, WebError
 from twitchscope.web.recordings import accept_upload, night_files, own_recording, status_dict
 from twitchscope.web.review import parse_movement_list
 from twitchscope.web.routes.recordings import rescore
@@ -29,7 +29,7 @@ async def _json_body(ctx: Ctx) -> Any:
 
 
 @router.post("/assessments")
-async def api_assess(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_assess(ctx: CtxDep) -> Response:
     """The assessment of the answers in the body (the ``assess`` answer contract, labs inside)."""
     from twitchscope.clinical import assess
 
@@ -48,7 +48,7 @@ async def api_assess(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.post("/recordings", status_code=202)
-async def api_upload(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_upload(ctx: CtxDep) -> Response:
     """Upload a night (multipart ``recording``, optional ``hypnogram``, ``events``): ``{"id"}``."""
     user = ctx.require_user()
     rec = await accept_upload(ctx, user)
@@ -56,27 +56,31 @@ async def api_upload(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/recordings")
-async def api_recordings(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_recordings(ctx: CtxDep) -> Response:
     """The user's recordings, newest first."""
     user = ctx.require_user()
     return JSONResponse(
         [
-            {"id": r.id, "status": r.status, "file_name": r.file_name,
-             "created": r.created.isoformat() + "Z"}
+            {
+                "id": r.id,
+                "status": r.status,
+                "file_name": r.file_name,
+                "created": r.created.isoformat() + "Z",
+            }
             for r in ctx.state.store.recordings(user)
         ]
     )
 
 
 @router.get("/recordings/{rec_id}")
-async def api_recording(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_recording(rec_id: str, ctx: CtxDep) -> Response:
     """``status`` (queued|running|done|failed), ``error``, progress and, when done, ``summary``."""
     rec = own_recording(ctx, rec_id)
     return JSONResponse(status_dict(ctx, rec))
 
 
 @router.get("/recordings/{rec_id}/movements")
-async def api_movements(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_movements(rec_id: str, ctx: CtxDep) -> Response:
     """The reviewed single-leg movements ``[{leg, onset, duration}]`` (rejected ones left out)."""
     rec = own_recording(ctx, rec_id)
     if rec.status != "done":
@@ -92,7 +96,7 @@ async def api_movements(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.put("/recordings/{rec_id}/movements")
-async def api_put_movements(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_put_movements(rec_id: str, ctx: CtxDep) -> Response:
     """Replace the reviewed movements, re-score, and return the new summary (summary.json)."""
     await ctx.check_unsafe()
     rec = own_recording(ctx, rec_id)
@@ -129,14 +133,14 @@ def episode_dict(episode_id: int, entry: Any) -> dict[str, Any]:
 
 
 @router.get("/diary/episodes")
-async def api_episodes(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_episodes(ctx: CtxDep) -> Response:
     """Every diary episode, by start time."""
     user = ctx.require_user()
     return JSONResponse([episode_dict(i, e) for i, e in ctx.state.diary(user).episodes()])
 
 
 @router.post("/diary/episodes", status_code=201)
-async def api_add_episode(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_add_episode(ctx: CtxDep) -> Response:
     """Add an episode: ``start`` (ISO local time), ``duration_s``, ``locations`` (list),
     ``side``, ``kind``, ``intensity``, ``context``, ``note``."""
     from twitchscope.clinical.diary import make_episode
@@ -157,7 +161,7 @@ async def api_add_episode(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.post("/tokens", status_code=201)
-async def api_new_token(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def api_new_token(ctx: CtxDep) -> Response:
     """Create an API token for the signed-in user (shown once)."""
     await ctx.check_unsafe()
     user = ctx.require_user()

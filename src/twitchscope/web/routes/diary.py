@@ -6,24 +6,36 @@ import secrets
 from datetime import date, datetime
 from typing import Any, Final
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.datastructures import UploadFile
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchscope.errors import InputFileError, TwitchscopeError, ValidationError
 from twitchscope.web.charts import calendar, episode_day_counts, hour_bars
-from twitchscope.web.deps import Ctx, WebError, get_ctx
+from twitchscope.web.deps import Ctx, CtxDep, WebError
 from twitchscope.web.routes.common import page_user, render, see_other
 from twitchscope.web.store import User
 
 router = APIRouter()
 MAX_IMPORT_BYTES: Final[int] = 5 * 1024 * 1024
 EPISODE_FORM_FIELDS: Final[tuple[str, ...]] = (
-    "start", "duration_s", "side", "kind", "intensity", "context", "note",
+    "start",
+    "duration_s",
+    "side",
+    "kind",
+    "intensity",
+    "context",
+    "note",
 )
 DAY_FORM_FIELDS: Final[tuple[str, ...]] = (
-    "date", "caffeine_cups", "alcohol_units", "stress", "exercise_minutes", "heavy_exercise",
-    "sleep_hours", "medications",
+    "date",
+    "caffeine_cups",
+    "alcohol_units",
+    "stress",
+    "exercise_minutes",
+    "heavy_exercise",
+    "sleep_hours",
+    "medications",
 )
 
 
@@ -60,8 +72,13 @@ def _episode_form_values(entry: Any) -> dict[str, Any]:
 def _empty_episode() -> dict[str, Any]:
     return {
         "start": datetime.now().strftime("%Y-%m-%dT%H:%M"),
-        "duration_s": "", "locations": [], "side": "", "kind": "twitch", "intensity": "",
-        "context": "", "note": "",
+        "duration_s": "",
+        "locations": [],
+        "side": "",
+        "kind": "twitch",
+        "intensity": "",
+        "context": "",
+        "note": "",
     }
 
 
@@ -105,7 +122,7 @@ def _diary_page(
 
 
 @router.get("/diary", response_class=HTMLResponse)
-async def diary_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def diary_page(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -113,7 +130,7 @@ async def diary_page(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.post("/diary/episodes", response_class=HTMLResponse)
-async def add_episode(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def add_episode(ctx: CtxDep) -> Response:
     from twitchscope.clinical.diary import make_episode
 
     user = page_user(ctx)
@@ -131,7 +148,7 @@ async def add_episode(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/diary/episodes/{episode_id}/edit", response_class=HTMLResponse)
-async def edit_episode_page(episode_id: int, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def edit_episode_page(episode_id: int, ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -139,13 +156,17 @@ async def edit_episode_page(episode_id: int, ctx: Ctx = Depends(get_ctx)) -> Res
     if found is None:
         raise WebError(404, "id", "no such episode")
     return render(
-        ctx, "diary_edit.html", episode_id=episode_id, episode=_episode_form_values(found),
-        error="", **_vocab(),
+        ctx,
+        "diary_edit.html",
+        episode_id=episode_id,
+        episode=_episode_form_values(found),
+        error="",
+        **_vocab(),
     )
 
 
 @router.post("/diary/episodes/{episode_id}", response_class=HTMLResponse)
-async def save_episode(episode_id: int, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def save_episode(episode_id: int, ctx: CtxDep) -> Response:
     from twitchscope.clinical.diary import make_episode
 
     user = page_user(ctx)
@@ -160,14 +181,19 @@ async def save_episode(episode_id: int, ctx: Ctx = Depends(get_ctx)) -> Response
             raise WebError(404, "id", "no such episode") from None
         raw["start"] = raw["start"].replace(" ", "T")
         return render(
-            ctx, "diary_edit.html", status=422, episode_id=episode_id, episode=raw,
-            error=str(exc), **_vocab(),
+            ctx,
+            "diary_edit.html",
+            status=422,
+            episode_id=episode_id,
+            episode=raw,
+            error=str(exc),
+            **_vocab(),
         )
     return see_other("/diary?msg=episode+saved")
 
 
 @router.post("/diary/episodes/{episode_id}/delete")
-async def delete_episode(episode_id: int, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def delete_episode(episode_id: int, ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -180,7 +206,7 @@ async def delete_episode(episode_id: int, ctx: Ctx = Depends(get_ctx)) -> Respon
 
 
 @router.post("/diary/days", response_class=HTMLResponse)
-async def add_day(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def add_day(ctx: CtxDep) -> Response:
     from twitchscope.clinical.diary import make_day
 
     user = page_user(ctx)
@@ -188,7 +214,9 @@ async def add_day(ctx: Ctx = Depends(get_ctx)) -> Response:
         return user
     await ctx.check_unsafe()
     form = await ctx.request.form()
-    raw = {k: (v.strip() if isinstance(v, str) else "") for k in DAY_FORM_FIELDS for v in [form.get(k)]}
+    raw = {
+        k: (v.strip() if isinstance(v, str) else "") for k in DAY_FORM_FIELDS for v in [form.get(k)]
+    }
     try:
         entry = make_day({k: v for k, v in raw.items() if v != ""} | {"date": raw["date"]})
         ctx.state.diary(user).add_day(entry)
@@ -198,7 +226,7 @@ async def add_day(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.post("/diary/import", response_class=HTMLResponse)
-async def import_diary(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def import_diary(ctx: CtxDep) -> Response:
     from twitchscope.clinical.diary import DiaryImportError, import_csv
 
     user = page_user(ctx)
@@ -221,7 +249,9 @@ async def import_diary(ctx: Ctx = Depends(get_ctx)) -> Response:
         result = import_csv(ctx.state.diary(user), tmp)
     except DiaryImportError as exc:
         problems = [p.replace(str(tmp), name) for p in exc.problems]
-        return _diary_page(ctx, user, import_error=[f"{name}: nothing was imported", *problems], status=422)
+        return _diary_page(
+            ctx, user, import_error=[f"{name}: nothing was imported", *problems], status=422
+        )
     except (InputFileError, TwitchscopeError) as exc:
         return _diary_page(ctx, user, import_error=[str(exc).replace(str(tmp), name)], status=422)
     finally:
@@ -230,7 +260,7 @@ async def import_diary(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/diary/export.csv")
-async def export_diary(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def export_diary(ctx: CtxDep) -> Response:
     from twitchscope.clinical.diary.csv_io import diary_csv_text
 
     user = ctx.require_user()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchscope.errors import TwitchscopeError, ValidationError
-from twitchscope.web.deps import Ctx, WebError, get_ctx
+from twitchscope.web.deps import Ctx, CtxDep, WebError
 from twitchscope.web.forms import (
     emergency_yes,
     form_value,
@@ -25,7 +25,7 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def home(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -52,7 +52,7 @@ def _first_open_page(answers: dict[str, Any]) -> str:
 
 
 @router.get("/questions")
-async def questions_start(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def questions_start(ctx: CtxDep) -> Response:
     """Resume: the first page with an unanswered question (emergency first)."""
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
@@ -105,7 +105,7 @@ def _question_page(
 
 
 @router.get("/questions/{section_id}", response_class=HTMLResponse)
-async def question_page(section_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def question_page(section_id: str, ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -115,7 +115,7 @@ async def question_page(section_id: str, ctx: Ctx = Depends(get_ctx)) -> Respons
 
 
 @router.post("/questions/{section_id}", response_class=HTMLResponse)
-async def save_question_page(section_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def save_question_page(section_id: str, ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -144,7 +144,7 @@ async def save_question_page(section_id: str, ctx: Ctx = Depends(get_ctx)) -> Re
 
 
 @router.get("/emergency", response_class=HTMLResponse)
-async def emergency(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def emergency(ctx: CtxDep) -> Response:
     """What to do now, after a "yes" to an emergency question."""
     from twitchscope.clinical import assess
 
@@ -164,15 +164,15 @@ async def emergency(ctx: Ctx = Depends(get_ctx)) -> Response:
         titles = [f.title for f in result.findings if f.tier == "emergency"]
     except TwitchscopeError:
         pass
-    return render(
-        ctx, "emergency.html", yes=yes, next_step=next_step, titles=titles, triage=triage
-    )
+    return render(ctx, "emergency.html", yes=yes, next_step=next_step, titles=titles, triage=triage)
 
 
 # --- blood tests -----------------------------------------------------------------------
 
 
-def _lab_rows(answers: dict[str, Any], raw: dict[str, dict[str, str]] | None = None) -> list[dict[str, Any]]:
+def _lab_rows(
+    answers: dict[str, Any], raw: dict[str, dict[str, str]] | None = None
+) -> list[dict[str, Any]]:
     from twitchscope.clinical.knowledge import load_knowledge
     from twitchscope.clinical.labs import interpret_labs
 
@@ -211,7 +211,7 @@ def _lab_rows(answers: dict[str, Any], raw: dict[str, dict[str, str]] | None = N
 
 
 @router.get("/labs", response_class=HTMLResponse)
-async def labs_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def labs_page(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -221,7 +221,7 @@ async def labs_page(ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.post("/labs", response_class=HTMLResponse)
-async def save_labs(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def save_labs(ctx: CtxDep) -> Response:
     from twitchscope.clinical.answers import validate_answers
     from twitchscope.clinical.knowledge import load_knowledge
 
@@ -261,7 +261,9 @@ async def save_labs(ctx: Ctx = Depends(get_ctx)) -> Response:
         answers.pop("labs", None)
     ctx.state.store.save_answers(user, answers, skipped)
     if errors:
-        return render(ctx, "labs.html", status=422, rows=_lab_rows(answers, raw), errors=errors, saved=False)
+        return render(
+            ctx, "labs.html", status=422, rows=_lab_rows(answers, raw), errors=errors, saved=False
+        )
     if ctx.request.query_params.get("then") == "picture" or form.get("go") == "picture":
         return see_other("/assessment")
     return see_other("/labs?saved=1")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from twitchscope.errors import MissingDependencyError, TwitchscopeError
-from twitchscope.web.deps import Ctx, WebError, get_ctx
+from twitchscope.web.deps import Ctx, CtxDep, WebError
 from twitchscope.web.picture import person_assessment
 from twitchscope.web.routes.common import page_user, render
 
@@ -19,12 +19,25 @@ def _view(result: Any) -> dict[str, Any]:
     """The assessment's fields the page draws (fields a newer engine adds are kept too)."""
     data = result.to_dict()
     known = {
-        "triage", "next_step", "findings", "rls", "tests_to_discuss", "self_care",
-        "questions_for_doctor", "unanswered_emergency_questions", "disclaimer", "labs",
-        "diary", "recording", "notes", "answers", "knowledge_version",
+        "triage",
+        "next_step",
+        "findings",
+        "rls",
+        "tests_to_discuss",
+        "self_care",
+        "questions_for_doctor",
+        "unanswered_emergency_questions",
+        "disclaimer",
+        "labs",
+        "diary",
+        "recording",
+        "notes",
+        "answers",
+        "knowledge_version",
     }
     extra = {
-        k: v for k, v in data.items()
+        k: v
+        for k, v in data.items()
         if k not in known and v and isinstance(v, list) and all(isinstance(i, str) for i in v)
     }
     return {"a": data, "extra_lists": extra}
@@ -40,35 +53,40 @@ def _assess(ctx: Ctx) -> tuple[Any, Any]:
 
 
 @router.get("/assessment", response_class=HTMLResponse)
-async def assessment_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def assessment_page(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
     result, rec = _assess(ctx)
     recs = [r for r in ctx.state.store.recordings(user) if r.status == "done"]
     return render(
-        ctx, "assessment.html", **_view(result), recording=rec, recordings=recs,
+        ctx,
+        "assessment.html",
+        **_view(result),
+        recording=rec,
+        recordings=recs,
         print_mode=False,
     )
 
 
 @router.get("/assessment.json")
-async def assessment_json(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def assessment_json(ctx: CtxDep) -> Response:
     result, _ = _assess(ctx)
     return JSONResponse(result.to_dict())
 
 
 @router.get("/assessment.pdf")
-async def assessment_pdf(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def assessment_pdf(ctx: CtxDep) -> Response:
     from twitchscope.web.pdf import assessment_pdf as make_pdf
 
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
     result, rec = _assess(ctx)
-    html = render(
+    body = render(
         ctx, "assessment.html", **_view(result), recording=rec, recordings=[], print_mode=True
-    ).body.decode("utf-8")
+    ).body
+    html = bytes(body).decode("utf-8")
     try:
         pdf = make_pdf(result, html)
     except MissingDependencyError as exc:

@@ -6,12 +6,12 @@ import asyncio
 import math
 from typing import Any, Final
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from twitchscope.errors import TwitchscopeError
 from twitchscope.results import CUTOFFS, MAIN_INDICES, unit_of
-from twitchscope.web.deps import Ctx, WebError, get_ctx
+from twitchscope.web.deps import Ctx, CtxDep, WebError
 from twitchscope.web.recordings import accept_upload, night_files, own_recording, status_dict
 from twitchscope.web.review import (
     categorise,
@@ -25,14 +25,22 @@ from twitchscope.web.review import (
 from twitchscope.web.routes.common import page_user, render, see_other
 from twitchscope.web.scoring import OUTPUT_DIR, REVIEWED_DIR, score_night
 from twitchscope.web.security import REPORT_CSP
-from twitchscope.web.signals import DEFAULT_MAX_POINTS, MAX_CHANNELS, cached_channel, list_channels, window
+from twitchscope.web.signals import (
+    DEFAULT_MAX_POINTS,
+    MAX_CHANNELS,
+    cached_channel,
+    list_channels,
+    window,
+)
 from twitchscope.web.worker import SIGNAL_CACHE, recording_files
 
 router = APIRouter()
 FILES: Final[tuple[str, ...]] = ("summary.json", "leg_movements.csv", "scored_movements.csv")
 
 
-def index_rows(summary: dict[str, Any] | None, before: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def index_rows(
+    summary: dict[str, Any] | None, before: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The main indices of a summary for display (with the value before review when given)."""
     if not summary:
         return []
@@ -67,19 +75,22 @@ def _fmt(v: Any, unit: str) -> str:
 
 
 @router.get("/recordings", response_class=HTMLResponse)
-async def recordings_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def recordings_page(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
     recs = ctx.state.store.recordings(user)
     return render(
-        ctx, "recordings.html", recordings=recs,
-        max_mb=ctx.state.config.max_upload_bytes / 1024**2, error="",
+        ctx,
+        "recordings.html",
+        recordings=recs,
+        max_mb=ctx.state.config.max_upload_bytes / 1024**2,
+        error="",
     )
 
 
 @router.post("/recordings", response_class=HTMLResponse)
-async def upload_page(ctx: Ctx = Depends(get_ctx)) -> Response:
+async def upload_page(ctx: CtxDep) -> Response:
     """The upload form without script: the same checks as the API, then the night's page."""
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
@@ -91,14 +102,18 @@ async def upload_page(ctx: Ctx = Depends(get_ctx)) -> Response:
             raise
         recs = ctx.state.store.recordings(user)
         return render(
-            ctx, "recordings.html", status=exc.status, recordings=recs,
-            max_mb=ctx.state.config.max_upload_bytes / 1024**2, error=exc.message,
+            ctx,
+            "recordings.html",
+            status=exc.status,
+            recordings=recs,
+            max_mb=ctx.state.config.max_upload_bytes / 1024**2,
+            error=exc.message,
         )
     return see_other(f"/recordings/{rec.id}")
 
 
 @router.get("/recordings/{rec_id}", response_class=HTMLResponse)
-async def recording_page(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def recording_page(rec_id: str, ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -118,7 +133,7 @@ async def recording_page(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/recordings/{rec_id}/report")
-async def recording_report(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def recording_report(rec_id: str, ctx: CtxDep) -> Response:
     """The stored night report (self-contained HTML; served with a no-script policy)."""
     rec = own_recording(ctx, rec_id)
     folder = ctx.state.recording_dir(rec.id)
@@ -126,12 +141,13 @@ async def recording_report(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response
     path = folder / which / "report.html"
     if rec.status != "done" or not path.exists():
         raise WebError(404, "report", "no report for this night yet")
-    return FileResponse(path, media_type="text/html; charset=utf-8",
-                        headers={"content-security-policy": REPORT_CSP})
+    return FileResponse(
+        path, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP}
+    )
 
 
 @router.get("/recordings/{rec_id}/files/{name}")
-async def recording_file(rec_id: str, name: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def recording_file(rec_id: str, name: str, ctx: CtxDep) -> Response:
     rec = own_recording(ctx, rec_id)
     if name not in FILES:
         raise WebError(404, "name", "no such file")
@@ -147,7 +163,7 @@ async def recording_file(rec_id: str, name: str, ctx: Ctx = Depends(get_ctx)) ->
 
 
 @router.get("/recordings/{rec_id}/review", response_class=HTMLResponse)
-async def review_page(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def review_page(rec_id: str, ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
@@ -156,9 +172,12 @@ async def review_page(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
         return see_other(f"/recordings/{rec.id}")
     files = night_files(ctx, rec)
     return render(
-        ctx, "review.html", rec=rec,
-        rows=index_rows(files["reviewed"] or files["original"],
-                        files["original"] if files["reviewed"] else None),
+        ctx,
+        "review.html",
+        rec=rec,
+        rows=index_rows(
+            files["reviewed"] or files["original"], files["original"] if files["reviewed"] else None
+        ),
         edits=ctx.state.store.edits(rec.id)[-20:],
     )
 
@@ -173,11 +192,15 @@ def _done(ctx: Ctx, rec_id: str) -> Any:
 def _latest_scored(ctx: Ctx, rec: Any) -> Any:
     folder = ctx.state.recording_dir(rec.id)
     reviewed = read_scored(folder / REVIEWED_DIR / "scored_movements.csv")
-    return reviewed if reviewed is not None else read_scored(folder / OUTPUT_DIR / "scored_movements.csv")
+    return (
+        reviewed
+        if reviewed is not None
+        else read_scored(folder / OUTPUT_DIR / "scored_movements.csv")
+    )
 
 
 @router.get("/api/recordings/{rec_id}/overview")
-async def review_overview(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def review_overview(rec_id: str, ctx: CtxDep) -> Response:
     """What the viewer draws above the traces: stages, series, excluded time, channels."""
     rec = _done(ctx, rec_id)
     files = night_files(ctx, rec)
@@ -203,7 +226,7 @@ async def review_overview(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/api/recordings/{rec_id}/signal")
-async def review_signal(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def review_signal(rec_id: str, ctx: CtxDep) -> Response:
     """Samples of some channels in a window: native rate, or min/max pairs when zoomed out."""
     rec = _done(ctx, rec_id)
     q = ctx.request.query_params
@@ -213,7 +236,9 @@ async def review_signal(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
         max_points = int(q.get("max_points", str(DEFAULT_MAX_POINTS)))
         indices = [int(x) for x in q.get("channels", "").split(",") if x.strip()]
     except ValueError:
-        raise WebError(422, "start", "start, duration, max_points and channels must be numbers") from None
+        raise WebError(
+            422, "start", "start, duration, max_points and channels must be numbers"
+        ) from None
     if not indices or len(indices) > MAX_CHANNELS:
         raise WebError(422, "channels", f"ask for 1-{MAX_CHANNELS} channel indices")
     folder = ctx.state.recording_dir(rec.id)
@@ -223,18 +248,22 @@ async def review_signal(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
         out = []
         for idx in indices:
             data, fs, first = cached_channel(recording, folder / SIGNAL_CACHE, idx)
-            out.append({"index": idx, "fs": fs, **window(data, fs, first, start, duration, max_points)})
+            out.append(
+                {"index": idx, "fs": fs, **window(data, fs, first, start, duration, max_points)}
+            )
         return out
 
     try:
         traces = await asyncio.to_thread(load)
     except TwitchscopeError as exc:
-        raise WebError(422, getattr(exc, "field", "channels"), getattr(exc, "problem", str(exc))) from None
+        raise WebError(
+            422, getattr(exc, "field", "channels"), getattr(exc, "problem", str(exc))
+        ) from None
     return JSONResponse({"start": start, "duration": duration, "traces": traces})
 
 
 @router.get("/api/recordings/{rec_id}/review")
-async def review_movements(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def review_movements(rec_id: str, ctx: CtxDep) -> Response:
     """Every movement under review with its category (from the latest scoring)."""
     rec = _done(ctx, rec_id)
     mv = ctx.state.store.review_movements(rec.id)
@@ -242,8 +271,11 @@ async def review_movements(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response
 
 
 @router.post("/api/recordings/{rec_id}/review/edits")
-async def review_edit(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
-    """One edit: ``{"action": "reject"|"restore"|"adjust"|"add", "id", "leg", "onset", "duration"}``."""
+async def review_edit(rec_id: str, ctx: CtxDep) -> Response:
+    """One review edit: ``{"action", "id", "leg", "onset", "duration"}``.
+
+    ``action`` is ``reject``, ``restore``, ``adjust`` (new borders) or ``add``.
+    """
     await ctx.check_unsafe()
     rec = _done(ctx, rec_id)
     user = ctx.require_user()
@@ -264,11 +296,15 @@ async def review_edit(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
     if action in ("adjust", "add"):
         leg = body.get("leg")
         if action == "adjust":
-            current = next((m for m in ctx.state.store.review_movements(rec.id) if m.id == mid), None)
+            current = next(
+                (m for m in ctx.state.store.review_movements(rec.id) if m.id == mid), None
+            )
             if current is None:
                 raise WebError(404, "id", f"no movement {mid} here")
             leg = current.leg
-        leg, onset, duration = check_movement(leg, body.get("onset"), body.get("duration"), float(duration_s))
+        leg, onset, duration = check_movement(
+            leg, body.get("onset"), body.get("duration"), float(duration_s)
+        )
         kwargs.update(leg=leg, onset=onset, duration=duration)
     m = ctx.state.store.edit_movement(rec.id, user, str(action), **kwargs)
     return JSONResponse({"movement": m.to_dict()})
@@ -289,7 +325,7 @@ def rescore(ctx: Ctx, rec: Any) -> dict[str, Any]:
 
 
 @router.post("/api/recordings/{rec_id}/rescore")
-async def review_rescore(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def review_rescore(rec_id: str, ctx: CtxDep) -> Response:
     """Re-score with the reviewed movements; the indices before and after."""
     await ctx.check_unsafe()
     rec = _done(ctx, rec_id)
@@ -302,23 +338,26 @@ async def review_rescore(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/recordings/{rec_id}/review/export.csv")
-async def export_review_csv(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def export_review_csv(rec_id: str, ctx: CtxDep) -> Response:
     rec = _done(ctx, rec_id)
     text = export_csv(ctx.state.store.review_movements(rec.id))
     return Response(
-        text, media_type="text/csv; charset=utf-8",
+        text,
+        media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="reviewed-{rec.id[:8]}.csv"'},
     )
 
 
 @router.get("/recordings/{rec_id}/review/export.edf")
-async def export_review_edf(rec_id: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+async def export_review_edf(rec_id: str, ctx: CtxDep) -> Response:
     rec = _done(ctx, rec_id)
     folder = ctx.state.recording_dir(rec.id)
     viewer = night_files(ctx, rec)["viewer"]
     path = folder / "reviewed-annotations.edf"
     await asyncio.to_thread(
-        export_edf_annotations, ctx.state.store.review_movements(rec.id), path,
+        export_edf_annotations,
+        ctx.state.store.review_movements(rec.id),
+        path,
         viewer.get("recording_start"),
     )
     return FileResponse(
