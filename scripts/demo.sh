@@ -34,3 +34,6 @@ echo
 echo "Reports written:"
 echo "  $out/score/report.html          (the night: indices, overview, intervals)"
 echo "  $out/assessment/assessment.html (the clinical picture)"
+echo
+echo "Open the web app on the demo data (questions, diary, labs, the night and its review):"
+echo "  $ts serve --demo --data $out/web"

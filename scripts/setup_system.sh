@@ -2,6 +2,8 @@
 # System packages the test-suite uses, installed from Debian's packages.
 # Idempotent; safe to run on a developer machine. In CI (CI=true) it also starts the services.
 #
+# Chromium for the web app's browser tests (tests/web): Debian's package at /usr/bin/chromium.
+#
 # PostgreSQL for the diary tests: in CI (or with TWITCHSCOPE_SETUP_SYSTEM=1), as root, this
 # installs Debian's postgresql if missing, starts a cluster and creates the role and database
 # the tests use at the fixed local URL
@@ -12,6 +14,9 @@ set -euo pipefail
 need=()
 if [ -n "${CI:-}" ] || [ "${TWITCHSCOPE_SETUP_SYSTEM:-}" = "1" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+  # The web app's browser tests drive Debian's chromium (/usr/bin/chromium) with Playwright's
+  # Python package; no browser is downloaded. fonts-dejavu-core gives pages readable text.
+  [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 fi
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "setup_system: installing ${need[*]}"
