@@ -4,6 +4,7 @@ rate-limited sign-in, non-loopback refusal, and hostile text escaped."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,28 @@ def test_password_hashes_are_argon2(tmp_path: Path) -> None:
     stored = h.hash("a long password")
     assert stored.startswith("$argon2id$") and h.verify(stored, "a long password")
     assert not h.verify(stored, "another one")
+
+
+def test_hostile_annotation_labels_are_escaped(local: Any, tmp_path: Path) -> None:
+    from twitchscope.simulate import simulate_night
+
+    files = simulate_night("healthy", 1, duration_h=0.1, leg_fs=256).write(tmp_path / "n.edf")
+    events = tmp_path / "events.csv"
+    events.write_text(f"onset,duration,kind,label\n10,12,apnea,{HOSTILE.replace(',', ' ')}\n")
+    token = csrf_of(local.get("/recordings").text)
+    r = local.post(
+        "/api/recordings",
+        files={
+            "recording": ("n.edf", files.recording.read_bytes(), "application/octet-stream"),
+            "events": (HOSTILE + ".csv", events.read_bytes(), "text/csv"),
+        },
+        headers={"x-csrf-token": token},
+    )
+    assert r.status_code == 202, r.text
+    rec_id = r.json()["id"]
+    for _ in range(600):
+        if local.get(f"/api/recordings/{rec_id}").json()["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    page = local.get(f"/recordings/{rec_id}").text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page

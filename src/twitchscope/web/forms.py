@@ -224,3 +224,24 @@ def progress(answers: Mapping[str, Any]) -> tuple[int, int]:
     """(answered, total) questions."""
     qs = [q for q in QUESTIONS if q.kind != "labs"]
     return sum(1 for q in qs if answers.get(q.id) is not None), len(qs)
+
+
+def usable_answers(saved: Mapping[str, Any]) -> dict[str, Any]:
+    """Saved answers the installed question set accepts, one by one.
+
+    Answers saved under an older question set may name a question that is gone or hold a value
+    it no longer allows; those are left out (kept in the store) instead of blocking the picture.
+    """
+    from twitchscope.clinical.answers import validate_answers
+    from twitchscope.clinical.questions import QUESTIONS_BY_ID
+
+    out: dict[str, Any] = {}
+    for key, value in saved.items():
+        if key not in QUESTIONS_BY_ID:
+            continue
+        try:
+            validate_answers({**out, key: value})
+        except ValidationError:
+            continue
+        out[key] = value
+    return out

@@ -53,8 +53,10 @@ def person_assessment(
         When the saved answers or the summary cannot be used (named).
     """
     from twitchscope.clinical import assess
+    from twitchscope.web.forms import usable_answers
 
-    answers, _ = state.store.answers(user)
+    saved, _ = state.store.answers(user)
+    answers = usable_answers(saved)
     rec = chosen_recording(state, user, rec_id)
     summary = None if rec is None else night_summary(state, rec)
     patterns = diary_patterns(state, user)

@@ -65,7 +65,18 @@ class Worker:
 
     def resume(self) -> int:
         """Queue again every recording left queued or running; return how many."""
-        ids = self.store.unfinished_recordings()
+        ids = []
+        for rec_id in self.store.unfinished_recordings():
+            rec = self.store.recording(rec_id)
+            if rec is None or not recording_files(self.recordings_dir / rec_id, rec)[0].exists():
+                self.store.set_status(
+                    rec_id,
+                    status="failed",
+                    error="the recording file is missing",
+                    finished=utcnow(),
+                )
+                continue
+            ids.append(rec_id)
         for rec_id in ids:
             self.store.set_status(
                 rec_id, status="queued", step="waiting to be scored", progress=0.0
