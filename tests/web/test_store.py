@@ -95,3 +95,43 @@ def test_web_tables_postgres() -> None:
         with admin.engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.close()
+
+
+@pytest.mark.postgres
+def test_app_on_postgres(tmp_path: Path) -> None:
+    """The whole app with ``--db postgresql+psycopg://...`` (in a schema of its own here)."""
+    pytest.importorskip("psycopg")
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+
+    from twitchscope.web.app import create_app
+    from twitchscope.web.config import WebConfig
+    from twitchscope.web.state import _schema_url
+
+    schema = "web_app_" + uuid.uuid4().hex[:10]
+    try:
+        admin = DiaryStore(PG_URL)
+    except Exception as exc:
+        pytest.skip(f"no PostgreSQL at {PG_URL.split('@')[-1]}: {exc}")
+    with admin.engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        config = WebConfig(
+            data_dir=tmp_path, db_url=_schema_url(PG_URL, schema), allowed_hosts=("testserver",)
+        )
+        with TestClient(create_app(config)) as client:
+            r = client.post(
+                "/api/diary/episodes",
+                json={"start": "2026-11-02T21:00:00", "kind": "cramp", "locations": ["calf"]},
+            )
+            assert r.status_code == 201, r.text
+            assert [e["kind"] for e in client.get("/api/diary/episodes").json()] == ["cramp"]
+            assert client.get("/diary").status_code == 200
+        assert not (tmp_path / "twitchscope.sqlite").exists()  # nothing fell back to SQLite
+        with admin.engine.begin() as conn:
+            n = conn.execute(text(f'SELECT count(*) FROM "{schema}".web_sessions')).scalar()
+        assert n is not None and n >= 1
+    finally:
+        with admin.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.close()
