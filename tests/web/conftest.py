@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import warnings
+
 import pytest
 
 pytest.importorskip("fastapi")
+# Starlette suggests another HTTP client for its test client; httpx is the one installed here.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from twitchscope.web.app import build_state, create_app
 from twitchscope.web.config import WebConfig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter
@@ -82,13 +83,9 @@ async def assessment_pdf(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
-    result, rec = _assess(ctx)
-    body = render(
-        ctx, "assessment.html", **_view(result), recording=rec, recordings=[], print_mode=True
-    ).body
-    html = bytes(body).decode("utf-8")
+    result, _ = _assess(ctx)
     try:
-        pdf = make_pdf(result, html)
+        pdf = await asyncio.to_thread(make_pdf, result)
     except MissingDependencyError as exc:
         raise WebError(503, "pdf", str(exc)) from None
     return Response(
