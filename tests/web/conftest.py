@@ -8,12 +8,11 @@ import shutil
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import warnings
 
 import pytest
 
