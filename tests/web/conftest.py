@@ -8,7 +8,6 @@ import shutil
 import socket
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +16,19 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-# Starlette suggests another HTTP client for its test client; httpx is the one installed here.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from twitchscope.web.app import build_state, create_app
 from twitchscope.web.config import WebConfig
 from twitchscope.web.state import AppState
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Starlette suggests another HTTP client for its test client; httpx is the one here."""
+    for item in items:
+        if "tests/web" in str(item.fspath):
+            item.add_marker(
+                pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+            )
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
