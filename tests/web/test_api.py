@@ -174,3 +174,13 @@ def test_upload_size_limit(tmp_path: Path, night: Night) -> None:
         r = upload(c, night.edf)
         assert r.status_code == 413 and r.json()["field"] == "recording"
         assert not any((tmp_path / "recordings").iterdir())
+
+
+def test_delete_recording(client: Any, night: Night) -> None:
+    rec_id = upload(client, night.edf).json()["id"]
+    assert wait_done(client, rec_id)["status"] == "done"
+    folder = client.data_dir / "recordings" / rec_id  # type: ignore[attr-defined]
+    assert folder.is_dir()
+    assert client.delete(f"/api/recordings/{rec_id}").status_code == 204
+    assert client.get(f"/api/recordings/{rec_id}").status_code == 404
+    assert not folder.exists()

@@ -138,3 +138,19 @@ def night_files(ctx: Ctx, rec: Recording) -> dict[str, Any]:
         "original": read_json(folder / OUTPUT_DIR / "summary.json"),
         "reviewed": read_json(folder / REVIEWED_DIR / "summary.json"),
     }
+
+
+def delete_recording(ctx: Ctx, rec: Recording) -> None:
+    """Delete a finished night: its files, review and edits.
+
+    Raises
+    ------
+    WebError
+        409 while the night is still queued or being scored.
+    """
+    import shutil
+
+    if rec.status in ("queued", "running"):
+        raise WebError(409, "status", "the night is being scored; delete it when it is done")
+    ctx.state.store.delete_recording(rec.id)
+    shutil.rmtree(ctx.state.recording_dir(rec.id), ignore_errors=True)

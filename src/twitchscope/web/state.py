@@ -46,7 +46,8 @@ class AppState:
         """The person's diary: the main one for the local user, one per account otherwise.
 
         Accounts keep separate diaries: a SQLite file per account under ``data/people/<id>/``,
-        or a PostgreSQL schema per account (``twitchscope_person_<id>``) in the same database.
+        or a PostgreSQL schema per account (``<the app's schema>_person_<id>``) in the same
+        database.
         """
         from twitchscope.clinical.diary import DiaryStore
 
@@ -55,17 +56,17 @@ class AppState:
         with self._lock:
             store = self._diaries.get(user.id)
             if store is None:
-                if (
-                    self.config.db_url
-                    and "://" in self.config.db_url
-                    and not self.config.db_url.startswith("sqlite")
-                ):
-                    schema = f"twitchscope_person_{int(user.id)}"
+                url = self.config.db_url or ""
+                if "://" in url and not url.startswith("sqlite"):
                     from sqlalchemy import text
 
                     with self.main_diary.engine.begin() as conn:
+                        base = str(conn.execute(text("SELECT current_schema()")).scalar())
+                        # scoped by the app's own schema: two apps in one database never share
+                        # a person's diary
+                        schema = f"{base}_person_{int(user.id)}"[:63]
                         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-                    store = DiaryStore(_schema_url(self.config.db_url, schema))
+                    store = DiaryStore(_schema_url(url, schema))
                 else:
                     path = self.config.data_dir / "people" / str(int(user.id)) / "diary.sqlite"
                     store = DiaryStore(path)

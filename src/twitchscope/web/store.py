@@ -428,6 +428,13 @@ class WebStore:
         with self.session() as s:
             s.execute(update(RecordingRow).where(RecordingRow.id == rec_id).values(**values))
 
+    def delete_recording(self, rec_id: str) -> None:
+        """Forget a recording, its review and its edits (the caller removes its folder)."""
+        with self.session() as s:
+            s.execute(delete(EditRow).where(EditRow.recording_id == rec_id))
+            s.execute(delete(ReviewMovementRow).where(ReviewMovementRow.recording_id == rec_id))
+            s.execute(delete(RecordingRow).where(RecordingRow.id == rec_id))
+
     def unfinished_recordings(self) -> list[str]:
         """Ids of recordings queued or running (to re-queue after a restart)."""
         with self.session() as s:

@@ -14,7 +14,13 @@ from starlette.responses import JSONResponse, Response
 
 from twitchscope.errors import TwitchscopeError, ValidationError
 from twitchscope.web.deps import Ctx, CtxDep, WebError
-from twitchscope.web.recordings import accept_upload, night_files, own_recording, status_dict
+from twitchscope.web.recordings import (
+    accept_upload,
+    delete_recording,
+    night_files,
+    own_recording,
+    status_dict,
+)
 from twitchscope.web.review import parse_movement_list
 from twitchscope.web.routes.recordings import rescore
 
@@ -77,6 +83,14 @@ async def api_recording(rec_id: str, ctx: CtxDep) -> Response:
     """``status`` (queued|running|done|failed), ``error``, progress and, when done, ``summary``."""
     rec = own_recording(ctx, rec_id)
     return JSONResponse(status_dict(ctx, rec))
+
+
+@router.delete("/recordings/{rec_id}", status_code=204)
+async def api_delete_recording(rec_id: str, ctx: CtxDep) -> Response:
+    """Delete a night, its results, review and edits."""
+    await ctx.check_unsafe()
+    delete_recording(ctx, own_recording(ctx, rec_id))
+    return Response(status_code=204)
 
 
 @router.get("/recordings/{rec_id}/movements")

@@ -225,6 +225,19 @@ async def add_day(ctx: CtxDep) -> Response:
     return see_other("/diary?msg=day+saved")
 
 
+@router.post("/diary/days/{day}/delete")
+async def delete_day(day: str, ctx: CtxDep) -> Response:
+    user = page_user(ctx)
+    if isinstance(user, RedirectResponse):
+        return user
+    await ctx.check_unsafe()
+    try:
+        ctx.state.diary(user).delete_day(date.fromisoformat(day))
+    except (ValueError, ValidationError):
+        raise WebError(404, "date", "no factors recorded for that day") from None
+    return see_other("/diary?msg=day+deleted")
+
+
 @router.post("/diary/import", response_class=HTMLResponse)
 async def import_diary(ctx: CtxDep) -> Response:
     from twitchscope.clinical.diary import DiaryImportError, import_csv

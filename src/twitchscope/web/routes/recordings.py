@@ -12,7 +12,13 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from twitchscope.errors import TwitchscopeError
 from twitchscope.results import CUTOFFS, MAIN_INDICES, unit_of
 from twitchscope.web.deps import Ctx, CtxDep, WebError
-from twitchscope.web.recordings import accept_upload, night_files, own_recording, status_dict
+from twitchscope.web.recordings import (
+    accept_upload,
+    delete_recording,
+    night_files,
+    own_recording,
+    status_dict,
+)
 from twitchscope.web.review import (
     categorise,
     check_movement,
@@ -130,6 +136,17 @@ async def recording_page(rec_id: str, ctx: CtxDep) -> Response:
         reviewed=files.get("reviewed") is not None,
         files=FILES,
     )
+
+
+@router.post("/recordings/{rec_id}/delete")
+async def delete_recording_page(rec_id: str, ctx: CtxDep) -> Response:
+    """Delete a night and everything made from it."""
+    user = page_user(ctx)
+    if isinstance(user, RedirectResponse):
+        return user
+    await ctx.check_unsafe()
+    delete_recording(ctx, own_recording(ctx, rec_id))
+    return see_other("/recordings")
 
 
 @router.get("/recordings/{rec_id}/report")
