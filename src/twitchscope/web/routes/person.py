@@ -197,8 +197,10 @@ def _lab_rows(
                 "units": [
                     {
                         "name": u,
-                        "factor": float(c["factor"]),
+                        "factor": float(c.get("factor", 1.0)),
+                        "divide": float(c.get("divide_by", 1.0)),
                         "offset": float(c.get("offset_before", 0.0)),
+                        "round": c.get("round_digits"),
                     }
                     for u, c in spec["units"].items()
                 ],

@@ -35,6 +35,11 @@ def _view(result: Any) -> dict[str, Any]:
         "notes",
         "answers",
         "knowledge_version",
+        "unknowns",
+        "rls_relevant",
+        "tests_to_discuss_plain",
+        "medicines",
+        "age_group",
     }
     extra = {
         k: v

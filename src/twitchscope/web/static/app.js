@@ -69,7 +69,9 @@
       const v = parseFloat((input.value || "").replace(",", "."));
       const opt = select.selectedOptions[0];
       if (!isFinite(v) || !opt) return;
-      const conv = (v + parseFloat(opt.dataset.offset || "0")) * parseFloat(opt.dataset.factor || "1");
+      let conv = ((v + parseFloat(opt.dataset.offset || "0")) * parseFloat(opt.dataset.factor || "1"))
+        / parseFloat(opt.dataset.divide || "1");
+      if (opt.dataset.round !== undefined) conv = Number(conv.toFixed(Number(opt.dataset.round)));
       let span = out.querySelector(".live");
       if (!span) { span = document.createElement("span"); span.className = "live value"; out.prepend(span); }
       span.textContent = `= ${Number(conv.toPrecision(4))} ${row.dataset.canonical}`;
