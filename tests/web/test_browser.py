@@ -277,3 +277,24 @@ def test_pdf_download_opens_as_pdf(page: Any, live: LiveServer) -> None:
     r = page.request.get(live.url + "/assessment.pdf")
     assert r.status == 200 and r.headers["content-type"] == "application/pdf"
     assert r.body()[:5] == b"%PDF-"
+
+
+def test_pages_fit_a_phone(page: Any, live: LiveServer) -> None:
+    """No page of the person's flow scrolls sideways on a 390 px wide phone."""
+    live.state.store.save_answers(
+        live.state.store.local_user(),
+        {"age": 40, "kind": ["twitch"], "medications": ["x" * 90]},
+        [],
+    )
+    for path in (
+        "/",
+        "/questions/emergency",
+        "/questions/symptoms",
+        "/labs",
+        "/diary",
+        "/recordings",
+        "/assessment",
+    ):
+        page.goto(live.url + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
