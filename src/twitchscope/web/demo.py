@@ -86,6 +86,10 @@ def _known_answers() -> dict[str, Any]:
     from twitchscope.clinical.questions import QUESTIONS_BY_ID
 
     answers = {k: v for k, v in DEMO_ANSWERS.items() if k in QUESTIONS_BY_ID}
+    # the example person answered "no" to every urgent question, including ones added later
+    for q in QUESTIONS_BY_ID.values():
+        if q.emergency and q.kind == "bool":
+            answers.setdefault(q.id, False)
     try:
         validate_answers(answers)
     except Exception:
