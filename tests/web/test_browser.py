@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -298,3 +299,22 @@ def test_pages_fit_a_phone(page: Any, live: LiveServer) -> None:
         page.goto(live.url + path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
+
+
+def test_nothing_typed_is_lost_when_a_request_fails(page: Any, live: LiveServer) -> None:
+    page.goto(live.url + "/diary")
+    page.fill("input[name=start]", "2026-11-05T23:10")
+    page.locator("#quick-add input[value=foot]").check()
+    page.fill("#quick-add textarea[name=note]", "woke me twice")
+    page.route("**/diary/episodes", lambda route: route.abort("connectionreset"))
+    with contextlib.suppress(Exception):  # the navigation fails, as the connection does
+        page.get_by_role("button", name="Add", exact=True).click()
+    page.unroute("**/diary/episodes")
+    page.goto(live.url + "/diary")  # the person comes back to the page
+    assert page.input_value("#quick-add textarea[name=note]") == "woke me twice"
+    assert page.locator("#quick-add input[value=foot]").is_checked()
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_url("**/diary?msg=*")
+    assert "woke me twice" in page.inner_text("table.episodes")
+    page.goto(live.url + "/diary")
+    assert page.input_value("#quick-add textarea[name=note]") == ""  # saved: the copy is gone

@@ -5,9 +5,13 @@
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
   // --- keep what the person typed until the server says it is saved -------------------------
-  // A form with data-draft="key" is copied to sessionStorage on every change and on submit;
-  // a page that confirms the save (an element with data-saved="key") clears it; a page that
-  // shows the form again without that confirmation (the request failed) restores it.
+  // A form with data-draft="key" is copied to sessionStorage as it changes and when it is sent.
+  // A copy that was sent comes back into its form whenever that page is shown again before the
+  // server confirmed it (a failed request, a lost connection or an expired form loses nothing);
+  // it is dropped when the page says it saved that form (data-saved) or when the send led to
+  // another page without an error. Unsent typing comes back on going back or reloading.
+  const nav = (performance.getEntriesByType("navigation")[0] || {}).type || "navigate";
+  const pageHasError = document.querySelector(".error[role=alert]:not(.hidden)") !== null;
   function formState(form) {
     const out = {};
     for (const el of form.elements) {
@@ -27,23 +31,28 @@
       else el.value = v;
     }
   }
-  for (const mark of document.querySelectorAll("[data-saved]")) {
-    try { sessionStorage.removeItem("draft:" + mark.dataset.saved); } catch (e) { /* private mode */ }
+  const store = {
+    get(k) { try { return JSON.parse(sessionStorage.getItem(k) || "null"); } catch (e) { return null; } },
+    set(k, v) { try { sessionStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } },
+    drop(k) { try { sessionStorage.removeItem(k); } catch (e) { /* private mode */ } },
+    keys() { try { return Object.keys(sessionStorage).filter((k) => k.startsWith("draft:")); } catch (e) { return []; } },
+  };
+  for (const mark of document.querySelectorAll("[data-saved]")) store.drop("draft:" + mark.dataset.saved);
+  for (const k of store.keys()) {
+    const d = store.get(k);
+    // sent from another page, and this page is no error: the server took it
+    if (d && d.sent && d.path !== location.pathname && !pageHasError) store.drop(k);
   }
   for (const form of document.querySelectorAll("form[data-draft]")) {
     const key = "draft:" + form.dataset.draft;
-    const hasError = document.querySelector(".error[role=alert]") !== null;
-    try {
-      const saved = sessionStorage.getItem(key);
-      if (saved && !hasError && performance.getEntriesByType("navigation")[0]?.type !== "navigate") {
-        restore(form, JSON.parse(saved));
-      }
-    } catch (e) { /* ignore */ }
-    const keep = () => { try { sessionStorage.setItem(key, JSON.stringify(formState(form))); } catch (e) { /* ignore */ } };
-    form.addEventListener("input", keep);
-    form.addEventListener("change", keep);
-    form.addEventListener("submit", keep);
+    const d = store.get(key);
+    if (d && (d.sent || nav !== "navigate" || pageHasError)) restore(form, d.state);
+    const keep = (sent) => store.set(key, { state: formState(form), sent, path: location.pathname });
+    form.addEventListener("input", () => keep(false));
+    form.addEventListener("change", () => keep(false));
+    form.addEventListener("submit", () => keep(true));
   }
+  window.__draftKeys = () => store.keys();
 
   // --- questions asked only for some answers ----------------------------------------------
   function applyAskIf() {
