@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from twitchscope.cli._common import console, err_console
+from twitchscope.cli._common import console
 
 
 def default_data_dir() -> Path:
@@ -57,7 +57,7 @@ def serve_command(
     ] = False,
 ) -> None:
     """Serve the web app: questions, diary, labs, uploads, the picture, and night review."""
-    from twitchscope.errors import MissingDependencyError
+    from twitchscope.errors import MissingDependencyError, ValidationError
     from twitchscope.web.config import WebConfig
 
     try:
@@ -82,10 +82,12 @@ def serve_command(
     if add_user is not None:
         _add_user(config, add_user)
         return
+    if demo and config.accounts:
+        raise ValidationError(
+            "--demo",
+            "the demo loads an example person for the one local user; leave out --accounts",
+        )
     config.check_listen()
-    if demo and accounts:
-        err_console.print("--demo loads the example person for the local user; ignoring --accounts")
-        config = WebConfig(**{**config.__dict__, "accounts": False})
     from twitchscope.web.app import create_app
 
     app = create_app(config)
