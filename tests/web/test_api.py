@@ -184,3 +184,30 @@ def test_delete_recording(client: Any, night: Night) -> None:
     assert client.delete(f"/api/recordings/{rec_id}").status_code == 204
     assert client.get(f"/api/recordings/{rec_id}").status_code == 404
     assert not folder.exists()
+
+
+def test_integer_coded_hypnogram_with_stage_codes(
+    client: Any, night: Night, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    stages = pd.read_csv(night.hypnogram)["stage"]
+    codes = {"W": 0, "N1": 1, "N2": 2, "N3": 3, "R": 5}
+    coded = tmp_path / "hyp_codes.csv"
+    coded.write_text("stage\n" + "".join(f"{codes[s]}\n" for s in stages))
+    files = {
+        "recording": (night.edf.name, night.edf.read_bytes(), "application/octet-stream"),
+        "hypnogram": (coded.name, coded.read_bytes(), "text/csv"),
+    }
+    failed = client.post("/api/recordings", files=files)
+    assert failed.status_code == 202
+    body = wait_done(client, failed.json()["id"])
+    assert body["status"] == "failed" and "integer codes" in body["error"]
+    assert "hyp_codes.csv" in body["error"] and str(client.data_dir) not in body["error"]  # type: ignore[attr-defined]
+    bad = client.post("/api/recordings", files=files, data={"stage_codes": "zero=W"})
+    assert bad.status_code == 422 and bad.json()["field"] == "stage_codes"
+    ok = client.post("/api/recordings", files=files, data={"stage_codes": "0=W,1=N1,2=N2,3=N3,5=R"})
+    assert ok.status_code == 202
+    done = wait_done(client, ok.json()["id"])
+    assert done["status"] == "done", done
+    assert done["summary"]["total_sleep_time_h"] > 0

@@ -74,6 +74,18 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
     if rules not in RULES:
         upload.discard()
         raise WebError(422, "rules", f"{rules[:40]!r} is not one of {', '.join(RULES)}")
+    codes = upload.fields.get("stage_codes", "").strip() or None
+    if codes is not None:
+        from twitchscope.io.annotations import parse_codes
+
+        try:
+            parse_codes(codes)
+        except TwitchscopeError as exc:
+            upload.discard()
+            raise WebError(422, "stage_codes", getattr(exc, "problem", str(exc))) from None
+        if "hypnogram" not in upload.files:
+            upload.discard()
+            raise WebError(422, "stage_codes", "stage codes need a hypnogram file")
     rec_file = upload.files["recording"]
     try:
         await asyncio.to_thread(check_header, rec_file.path)
@@ -94,6 +106,7 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
         events_name=ev.display_name if ev else None,
         events_file=ev.path.name if ev else None,
         rules=rules,
+        stage_codes=codes,
     )
     state.worker.submit(rec_id)
     return rec

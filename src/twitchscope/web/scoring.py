@@ -34,6 +34,7 @@ def score_night(
     events: Path | None = None,
     rules: str = "wasm2016",
     movements: Any = None,
+    stage_codes: str | None = None,
     progress: Progress = _noop,
 ) -> dict[str, Any]:
     """Detect (or take) and score the leg movements of one night; write the output contract.
@@ -49,6 +50,9 @@ def score_night(
         Rule preset.
     movements : DataFrame, optional
         Reviewed single-leg movements to score instead of detecting (``leg, onset, duration``).
+    stage_codes : str, optional
+        Mapping of integer stage codes in the hypnogram file (``"0=W,1=N1,2=N2,3=N3,5=R"``),
+        as ``score --stage-codes``.
     progress : callable
         ``progress(step, fraction)``.
 
@@ -68,7 +72,18 @@ def score_night(
 
     rs = get_rules(rules)
     progress("reading the recording", 0.05)
-    inputs = prepare(recording, hypnogram=hypnogram, events=events, load_signals=movements is None)
+    stages: Any = hypnogram
+    given_events: Any = events
+    if stage_codes is not None and hypnogram is not None:
+        from twitchscope.io.annotations import parse_codes, read_annotations
+
+        ann = read_annotations(hypnogram, codes=parse_codes(stage_codes))
+        stages = ann.require_hypnogram()
+        if events is None and len(ann.events):
+            given_events = ann.events
+    inputs = prepare(
+        recording, hypnogram=stages, events=given_events, load_signals=movements is None
+    )
     if movements is None:
         progress("detecting leg movements", 0.35)
         mv = detect_movements(inputs, rs)

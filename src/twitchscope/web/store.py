@@ -120,6 +120,7 @@ class RecordingRow(WebBase):
     events_name: Mapped[str | None] = mapped_column(String(255))
     events_file: Mapped[str | None] = mapped_column(String(40))
     rules: Mapped[str] = mapped_column(String(20), nullable=False, default="wasm2016")
+    stage_codes: Mapped[str | None] = mapped_column(String(200))
     finished: Mapped[datetime | None] = mapped_column(DateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -187,6 +188,7 @@ class Recording:
     rules: str
     finished: datetime | None
     reviewed_at: datetime | None
+    stage_codes: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from twitchscope.errors import ValidationError
 from twitchscope.web.config import MAX_ANNOTATION_BYTES
 
 FILE_FIELDS: Final[tuple[str, ...]] = ("recording", "hypnogram", "events")
-TEXT_FIELDS: Final[tuple[str, ...]] = ("csrf_token", "rules")
+TEXT_FIELDS: Final[tuple[str, ...]] = ("csrf_token", "rules", "stage_codes")
 MAX_FIELD_BYTES: Final[int] = 1000
 MAX_PARTS: Final[int] = 12
 SNIFF_BYTES: Final[int] = 256

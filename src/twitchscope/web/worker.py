@@ -111,7 +111,13 @@ class Worker:
             if out.exists():
                 shutil.rmtree(out)
             score_night(
-                recording, out, hypnogram=hyp, events=ev, rules=rec.rules, progress=progress
+                recording,
+                out,
+                hypnogram=hyp,
+                events=ev,
+                rules=rec.rules,
+                stage_codes=rec.stage_codes,
+                progress=progress,
             )
             progress("preparing the review", 0.9)
             self._prepare_review(rec_id, folder, recording)

@@ -333,7 +333,13 @@ def rescore(ctx: Ctx, rec: Any) -> dict[str, Any]:
     recording, hyp, ev = recording_files(folder, rec)
     table = kept_table(ctx.state.store.review_movements(rec.id))
     summary = score_night(
-        recording, folder / REVIEWED_DIR, hypnogram=hyp, events=ev, rules=rec.rules, movements=table
+        recording,
+        folder / REVIEWED_DIR,
+        hypnogram=hyp,
+        events=ev,
+        rules=rec.rules,
+        movements=table,
+        stage_codes=rec.stage_codes,
     )
     from twitchscope.web.store import utcnow
 
