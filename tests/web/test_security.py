@@ -60,6 +60,8 @@ def test_pages_have_no_inline_script(local: Any) -> None:
         html = local.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert " on" + "click=" not in html and "style=" not in html, path
+        # every asset from the app itself (works offline, no CDN)
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), path
 
 
 def test_unknown_host_is_refused(local: Any) -> None:
