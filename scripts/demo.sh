@@ -34,6 +34,9 @@ echo
 echo "Reports written:"
 echo "  $out/score/report.html          (the night: indices, overview, intervals)"
 echo "  $out/assessment/assessment.html (the clinical picture)"
+echo "Exports:"
+echo "  $out/score/scored_movements.edf   (EDF+ annotations: open beside the night in EDFbrowser)"
+echo "  $out/score/summary.csv            (the indices as one row)"
 echo
 echo "Open the web app on the demo data (questions, diary, labs, the night and its review):"
 echo "  $ts serve --demo --data $out/web"

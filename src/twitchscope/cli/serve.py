@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from twitchscope.cli._common import console
+from twitchscope.cli._common import console, esc
 
 
 def default_data_dir() -> Path:
@@ -93,7 +93,7 @@ def serve_command(
     app = create_app(config)
     shown = f"[{host}]" if ":" in host else host
     console.print(
-        f"twitchscope web app on [bold]http://{shown}:{port}/[/] (data in {folder}); "
+        f"twitchscope web app on [bold]http://{esc(shown)}:{port}/[/] (data in {esc(folder)}); "
         "Ctrl-C stops it",
         highlight=False,
         markup=True,

@@ -184,21 +184,26 @@ def export_csv(movements: Sequence[ReviewMovement]) -> str:
 def export_edf_annotations(
     movements: Sequence[ReviewMovement], path: Path, recording_start: Any = None
 ) -> Path:
-    """The kept movements as an EDF+ file holding only annotations (``LM left``/``LM right``).
+    """The kept movements as an annotation-only EDF+ file (``LM left`` / ``LM right``).
 
-    Onsets are seconds from the recording start; the file's start date and time are the
-    recording's, so other tools line the annotations up with the signals.
+    Written by the score command's EDF+ annotation writer
+    (:func:`twitchscope.exports.edf_annotation_bytes`): onsets in seconds from the recording
+    start, and the recording's start date and time in the header, so other tools line the
+    annotations up with the signals.
     """
     import datetime as dt
+    import os
 
-    from edfio import Edf, EdfAnnotation
-    from edfio import Recording as EdfRecording
+    from twitchscope.exports import edf_annotation_bytes
 
-    anns = [
-        EdfAnnotation(round(m.onset, 3), round(m.duration, 3), f"LM {m.leg}")
-        for m in sorted(movements, key=lambda m: (m.onset, m.leg))
-        if not m.rejected
-    ]
+    kept = sorted((m for m in movements if not m.rejected), key=lambda m: (m.onset, m.leg))
+    table = pd.DataFrame(
+        {
+            "onset": [m.onset for m in kept],
+            "duration": [m.duration for m in kept],
+            "description": [f"LM {m.leg}" for m in kept],
+        }
+    )
     start: dt.datetime | None = None
     if isinstance(recording_start, dt.datetime):
         start = recording_start
@@ -207,11 +212,9 @@ def export_edf_annotations(
             start = dt.datetime.fromisoformat(recording_start)
         except ValueError:
             start = None
-    kwargs: dict[str, Any] = {}
-    if start is not None and 1985 <= start.year <= 2084:
-        kwargs = {
-            "starttime": start.time().replace(microsecond=0),
-            "recording": EdfRecording(startdate=start.date()),
-        }
-    Edf(signals=[], annotations=anns, **kwargs).write(path)
+    if start is not None and not 1985 <= start.year <= 2084:
+        start = None
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(edf_annotation_bytes(table, start, "twitchscope_review"))
+    os.replace(tmp, path)
     return path

@@ -39,13 +39,15 @@ def score_night(
 ) -> dict[str, Any]:
     """Detect (or take) and score the leg movements of one night; write the output contract.
 
+    The whole ``twitchscope score`` command (:func:`twitchscope.api.score_to_dir`), then
+    ``viewer.json`` for the review page.
+
     Parameters
     ----------
     recording, hypnogram, events : Path
         The stored files.
     out : Path
-        Output folder (``leg_movements.csv``, ``scored_movements.csv``, ``summary.json``,
-        ``report.html`` and ``viewer.json``).
+        Output folder (the files of ``twitchscope score``, and ``viewer.json``).
     rules : str
         Rule preset.
     movements : DataFrame, optional
@@ -54,7 +56,7 @@ def score_night(
         Mapping of integer stage codes in the hypnogram file (``"0=W,1=N1,2=N2,3=N3,5=R"``),
         as ``score --stage-codes``.
     progress : callable
-        ``progress(step, fraction)``.
+        ``progress(step, fraction)``, from the score command's progress events.
 
     Returns
     -------
@@ -66,37 +68,25 @@ def score_night(
     TwitchscopeError
         Bad input, with the same message as the CLI.
     """
-    from twitchscope.api import detect_movements, prepare, reference_movements, score_prepared
-    from twitchscope.outputs import build_summary, write_outputs, write_report
-    from twitchscope.scoring.rules import get_rules
+    from twitchscope.api import score_to_dir
+    from twitchscope.outputs import build_summary
 
-    rs = get_rules(rules)
-    progress("reading the recording", 0.05)
-    stages: Any = hypnogram
-    given_events: Any = events
-    if stage_codes is not None and hypnogram is not None:
-        from twitchscope.io.annotations import parse_codes, read_annotations
+    def on_event(event: Any) -> None:
+        # the score command is 90 % of the job; the review's preparation is the rest
+        progress(event.message, 0.9 * float(event.fraction))
 
-        ann = read_annotations(hypnogram, codes=parse_codes(stage_codes))
-        stages = ann.require_hypnogram()
-        if events is None and len(ann.events):
-            given_events = ann.events
-    inputs = prepare(
-        recording, hypnogram=stages, events=given_events, load_signals=movements is None
+    result = score_to_dir(
+        recording,
+        out,
+        hypnogram=hypnogram,
+        events=events,
+        rules=rules,
+        movements=movements,
+        stage_codes=stage_codes,
+        report=True,
+        progress=on_event,
     )
-    if movements is None:
-        progress("detecting leg movements", 0.35)
-        mv = detect_movements(inputs, rs)
-    else:
-        progress("reading the reviewed movements", 0.35)
-        mv = reference_movements(movements, inputs)
-    progress(f"scoring ({rs.name})", 0.6)
-    result = score_prepared(inputs, mv, rs)
-    progress("writing tables and summary.json", 0.7)
-    write_outputs(result, out, report=False)
     write_viewer_data(result, out / VIEWER_FILE)
-    progress("drawing the report", 0.8)
-    write_report(result, out / "report.html")
     return build_summary(result)
 
 
