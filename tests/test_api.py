@@ -85,6 +85,7 @@ def test_score_detects_and_scores_a_night(
 def test_outputs_and_summary(result: ScoreResult, tmp_path: Path) -> None:
     out = result.to_dir(tmp_path / "out")
     assert sorted(p.name for p in out.iterdir()) == [
+        "hypnogram.csv",
         "leg_movements.csv",
         "report.html",
         "scored_movements.csv",

@@ -88,6 +88,7 @@ def test_to_dir_writes_the_contract(tmp_path: Path) -> None:
     res = make_result()
     out = res.to_dir(tmp_path / "out", report=False)
     assert sorted(p.name for p in out.iterdir()) == [
+        "hypnogram.csv",
         "leg_movements.csv",
         "scored_movements.csv",
         "summary.json",

@@ -11,6 +11,9 @@
 ``summary.json``
     Every index, the rules (preset and every option), channels, warnings, source file,
     software version and excluded time per leg.
+``hypnogram.csv``
+    Only when the night had sleep stages: one row per epoch, ``onset`` (s), ``duration`` (s),
+    ``stage``; readable back with ``--hypnogram`` and used to draw reports from the directory.
 ``report.html``
     The report (see :mod:`twitchscope.report.score_report`).
 """
@@ -98,6 +101,16 @@ def scored_table(result: ScoreResult) -> pd.DataFrame:
     sc["series"] = series.round().astype("Int64")
     first = list(SCORED_COLUMNS)
     return sc[first + [c for c in sc.columns if c not in first]]
+
+
+def hypnogram_table(result: ScoreResult) -> pd.DataFrame | None:
+    """``hypnogram.csv`` as a DataFrame (one row per epoch), or None without sleep stages."""
+    hyp = result.hypnogram
+    if hyp is None:
+        return None
+    onset = hyp.offset + np.arange(hyp.n_epochs) * hyp.epoch_length
+    duration = np.full(hyp.n_epochs, hyp.epoch_length)
+    return pd.DataFrame({"onset": onset, "duration": duration, "stage": hyp.as_array()})
 
 
 def build_summary(result: ScoreResult) -> dict[str, Any]:
@@ -193,6 +206,9 @@ def write_outputs(
     )
     scored_table(result).to_csv(d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT)
     write_summary(result, d / "summary.json")
+    hyp = hypnogram_table(result)
+    if hyp is not None:
+        hyp.to_csv(d / "hypnogram.csv", index=False, float_format=_FLOAT_FORMAT)
     if report:
         write_report(result, d / "report.html")
     return d

@@ -15,7 +15,7 @@ from twitchscope.hypnogram import Hypnogram
 from twitchscope.scoring.rules import RuleSet
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from twitchscope.report.svg import SvgFigure
 
 #: PLMS index above which the finding is significant in adults (events per hour of sleep).
 #: Source: ICSD-3, periodic limb movement disorder criteria (> 15/h adults; some texts write >=).
@@ -198,8 +198,8 @@ class ScoreResult:
 
         return render_score_report(self)
 
-    def plot(self) -> Figure:
-        """Night overview: hypnogram, movements per leg, PLM series (a matplotlib Figure)."""
+    def plot(self) -> SvgFigure:
+        """Night overview: hypnogram, movements per leg, PLM series (an SVG figure)."""
         from twitchscope.report.figures import night_overview
 
         return night_overview(self)

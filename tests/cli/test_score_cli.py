@@ -69,6 +69,7 @@ def test_score_writes_outputs_and_prints_indices(
     code, stdout, stderr = run(["score", str(path), "--out", str(out)], capsys)
     assert code == 0, stderr
     assert {p.name for p in out.iterdir()} == {
+        "hypnogram.csv",
         "leg_movements.csv",
         "scored_movements.csv",
         "summary.json",

@@ -1,0 +1,82 @@
+"""PDF from a report's HTML through WeasyPrint (the ``pdf`` extra).
+
+The HTML is the same one the browser shows; its print rules (``@page``) set the paper size, keep
+each figure on one page with its caption, and put the disclaimer and page numbers in the margins
+of every page. WeasyPrint needs Pango (Debian: ``libpango-1.0-0 libpangoft2-1.0-0
+libharfbuzz-subset0``) and fonts (``fonts-dejavu-core``); ``scripts/setup_system.sh`` installs
+them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from os import PathLike
+from pathlib import Path
+from typing import Any, Final
+
+from twitchscope.errors import InputFileError, MissingDependencyError
+
+SYSTEM_HINT: Final[str] = (
+    "WeasyPrint also needs the Pango library and fonts: on Debian/Ubuntu "
+    "`apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core` "
+    "(or run scripts/setup_system.sh as root with TWITCHSCOPE_SETUP_SYSTEM=1)"
+)
+
+
+def _weasyprint() -> Any:
+    """Import WeasyPrint, or raise a clear error saying how to install what is missing."""
+    try:
+        import weasyprint
+    except ImportError:
+        raise MissingDependencyError("weasyprint", "pdf", "Writing a PDF report") from None
+    except OSError as exc:  # the package is there but Pango/fontconfig cannot be loaded
+        raise MissingDependencyError(
+            "weasyprint", "pdf", f"Writing a PDF report ({exc}; {SYSTEM_HINT})"
+        ) from None
+    # WeasyPrint logs every CSS property it ignores (e.g. browser-only rules) as a warning.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint
+
+
+def html_to_pdf(html: str, path: str | PathLike[str] | None = None) -> bytes:
+    """Render a self-contained report page to PDF.
+
+    Parameters
+    ----------
+    html : str
+        A complete HTML document (a twitchscope report: no external resources are fetched).
+    path : path-like, optional
+        Where to write the PDF (written atomically); when None only the bytes are returned.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
+    Raises
+    ------
+    MissingDependencyError
+        When WeasyPrint or its system libraries are missing (the message says how to install).
+    InputFileError
+        When ``path`` cannot be written.
+    """
+    weasyprint = _weasyprint()
+
+    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # Reports are self-contained; anything else a page names is never fetched.
+        raise ValueError(f"external resource not fetched: {url[:80]}")
+
+    doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=no_fetch)
+    data: bytes = doc.write_pdf()
+    if path is not None:
+        p = Path(path)
+        tmp = p.with_name(p.name + ".part")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, p)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputFileError(p, f"cannot write the PDF ({exc.strerror})") from None
+    return data
