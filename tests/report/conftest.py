@@ -33,8 +33,9 @@ def night_edf(night_dir: Path) -> Path:
     return night_dir.parent / "night.edf"
 
 
-@pytest.fixture()
-def answers_file(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def answers_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("answers")
     doc = json.loads((ROOT / "examples" / "answers_example.json").read_text())
     doc["medications"] = ["sertraline", HOSTILE[:90]]
     p = tmp_path / "answers.json"
@@ -42,15 +43,16 @@ def answers_file(tmp_path: Path) -> Path:
     return p
 
 
-@pytest.fixture()
-def labs_file(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def labs_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("labs")
     p = tmp_path / "labs.json"
     shutil.copy(ROOT / "examples" / "labs_example.json", p)
     return p
 
 
-@pytest.fixture()
-def diary_file(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def diary_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three weeks of evening episodes, with a hostile note on the latest."""
     from twitchscope.clinical.diary import make_day, make_episode, write_diary_csv
 
@@ -73,4 +75,4 @@ def diary_file(tmp_path: Path) -> Path:
         make_day({"date": (start + timedelta(days=i)).date().isoformat(), "caffeine_cups": i % 4})
         for i in range(21)
     ]
-    return write_diary_csv(tmp_path / "diary.csv", episodes, days)
+    return write_diary_csv(tmp_path_factory.mktemp("diary") / "diary.csv", episodes, days)

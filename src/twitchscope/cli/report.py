@@ -80,7 +80,9 @@ def report_command(
         tier = escape(rep.assessment.triage.upper().replace("_", " "))
         console.print(f"[bold]{tier}[/] {escape(rep.assessment.next_step)}", highlight=False)
     made_from = ", ".join(i.what.lower() for i in rep.inputs if i.given)
-    console.print(f"wrote {path} (made from: {made_from})", highlight=False, markup=False)
+    console.print(
+        f"wrote {path} (made from: {made_from})", highlight=False, markup=False, soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -40,6 +40,19 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
+def _no_fetcher(weasyprint: Any) -> Any:
+    """A URL fetcher that fetches nothing: reports are self-contained, so anything else a page
+    names (a file, a web address) is skipped, never read."""
+    fetcher_class = getattr(weasyprint, "URLFetcher", None)
+    if fetcher_class is not None:  # WeasyPrint >= 68: fetchers are objects
+        return fetcher_class(allowed_protocols=frozenset(), fail_on_errors=False)
+
+    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"external resource not fetched: {url[:80]}")
+
+    return no_fetch
+
+
 def html_to_pdf(html: str, path: str | PathLike[str] | None = None) -> bytes:
     """Render a self-contained report page to PDF.
 
@@ -64,11 +77,7 @@ def html_to_pdf(html: str, path: str | PathLike[str] | None = None) -> bytes:
     """
     weasyprint = _weasyprint()
 
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        # Reports are self-contained; anything else a page names is never fetched.
-        raise ValueError(f"external resource not fetched: {url[:80]}")
-
-    doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=no_fetch)
+    doc = weasyprint.HTML(string=html, base_url=None, url_fetcher=_no_fetcher(weasyprint))
     data: bytes = doc.write_pdf()
     if path is not None:
         p = Path(path)
