@@ -89,3 +89,4 @@ def html_to_pdf(html: str, path: str | PathLike[str] | None = None) -> bytes:
             tmp.unlink(missing_ok=True)
             raise InputFileError(p, f"cannot write the PDF ({exc.strerror})") from None
     return data
+

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -106,6 +107,21 @@ def install_helpers(env: jinja2.Environment) -> jinja2.Environment:
     return env
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja2's per-user cache of compiled templates (a private folder in the temp directory).
+
+    Compiling the report templates is most of the first rendering in a process (which is every
+    ``twitchscope score``); the cache is keyed by each template's source, so edited templates
+    recompile. None when no safe cache folder can be had (rendering then just compiles).
+    """
+    if os.environ.get("TWITCHSCOPE_NO_TEMPLATE_CACHE"):
+        return None
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """The shared environment (autoescape on, undefined variables are errors)."""
@@ -116,6 +132,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     return install_helpers(env)
 
