@@ -57,7 +57,7 @@ _STAGE_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("N2", "N2"),
     ("N3", "N3"),
 )
-_FS: Final[float] = 12.0  # base font size in user units (the figures are ~1000 units wide)
+_FS: Final[float] = 13.0  # base font size in user units (the figures are ~1000 units wide)
 
 
 def _view(night: NightView | ScoreResult) -> NightView:
