@@ -25,7 +25,9 @@ _RLS_CRITERIA: Final[tuple[tuple[str, str], ...]] = (
     ("worse_evening_night", "It is worse, or only happens, in the evening or at night"),
     ("not_explained_by_mimic", "Not explained by another condition (cramps, positional pain)"),
 )
-LABS_NOTE: Final[str] = "Indicative adult thresholds; your laboratory's own range wins."
+LABS_NOTE: Final[str] = (
+    "Indicative limits from the sources named under each finding; your laboratory's own range wins."
+)
 #: How many of the latest diary episodes the reports list.
 RECENT_EPISODES: Final[int] = 8
 
@@ -41,36 +43,86 @@ def triage_context(tier: str, next_step: str) -> dict[str, str]:
     return {"tier": tier, "label": tier_label(tier), "next_step": next_step}
 
 
+def _source_refs(f: Any) -> list[dict[str, str]]:
+    """Each source as ``{short, citation, url}`` (from ``source_refs``, else the citations)."""
+    refs = getattr(f, "source_refs", None) or []
+    out = []
+    for r in refs:
+        if isinstance(r, Mapping) and (r.get("citation") or r.get("short")):
+            citation = str(r.get("citation") or r.get("short"))
+            out.append(
+                {
+                    "short": str(r.get("short") or citation),
+                    "citation": citation,
+                    "url": str(r.get("url") or ""),
+                }
+            )
+    if out:
+        return out
+    return [{"short": c, "citation": c, "url": ""} for c in _texts(getattr(f, "sources", []))]
+
+
 def finding_context(f: Any) -> dict[str, Any]:
-    """One finding's values (title, tier, summary, reasons, sources, what is not known)."""
+    """One finding's values: title, tier, summary, what to do, reasons, sources.
+
+    ``sources`` are the full citations (with the address when there is one); ``source_refs``
+    keep them apart as ``{short, citation, url}`` so a page can show the short names and fold
+    the citations under them.
+    """
+    tier = str(getattr(f, "tier", "see_doctor"))
+    refs = _source_refs(f)
+    next_step = str(getattr(f, "next_step", "") or "")
     return {
         "id": getattr(f, "id", ""),
         "title": getattr(f, "title", ""),
-        "tier": getattr(f, "tier", "see_doctor"),
-        "tier_label": str(getattr(f, "tier", "")).replace("_", " "),
+        "tier": tier,
+        "tier_label": tier.replace("_", " "),
         "summary": getattr(f, "summary", ""),
+        # the tier banner already says what to do for an emergency; self-care needs no visit
+        "next_step": next_step if tier not in ("emergency", "self_care") else "",
         "reasons": _texts(getattr(f, "reasons", [])),
-        "sources": _texts(getattr(f, "sources", [])),
-        "unknown": _texts(getattr(f, "unknown", [])),
+        "sources": [f"{r['citation']} {r['url']}".strip() for r in refs],
+        "source_refs": refs,
+        "source_names": "; ".join(r["short"] for r in refs),
     }
 
 
-def rls_context(rls: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """RLS criteria rows (``met``, ``not``, ``unknown``) and a summary line."""
-    if not isinstance(rls, Mapping) or not rls:
+def rls_context(rls: Mapping[str, Any] | None, relevant: bool = True) -> dict[str, Any] | None:
+    """RLS criteria rows (``met``, ``not``, ``unknown``) and a summary line.
+
+    None when there is nothing to show, or when the restless-legs table would only distract
+    (``relevant`` False: an emergency, or nothing points to restless legs).
+    """
+    if not isinstance(rls, Mapping) or not rls or not relevant:
         return None
-    met = set(_texts(rls.get("criteria_met")))
-    unanswered = set(_texts(rls.get("criteria_unanswered")))
-    rows = []
-    for key, name in _RLS_CRITERIA:
-        state = "unknown" if key in unanswered else "met" if key in met else "not"
-        rows.append((name, state))
+    states = {"met": "met", "not_met": "not", "unknown": "unknown"}
+    criteria = rls.get("criteria")
+    rows: list[tuple[str, str]] = []
+    if isinstance(criteria, Sequence) and criteria:
+        for c in criteria:
+            if isinstance(c, Mapping):
+                rows.append(
+                    (
+                        str(c.get("text", c.get("id", ""))),
+                        states.get(str(c.get("state")), "unknown"),
+                    )
+                )
+    else:
+        met = set(_texts(rls.get("criteria_met")))
+        unanswered = set(_texts(rls.get("criteria_unanswered")))
+        for key, name in _RLS_CRITERIA:
+            state = "unknown" if key in unanswered else "met" if key in met else "not"
+            rows.append((name, state))
     cp = rls.get("chronic_persistent")
     cp_txt = "not answered" if cp is None else ("yes" if cp else "no")
     band = rls.get("irls_band") or "no IRLS score given"
     score = rls.get("irls_score")
     score_txt = f" ({score}/40)" if score is not None else ""
-    all_met = "yes" if rls.get("all_met") else "no"
+    status = rls.get("status")
+    if status is not None:
+        all_met = {"met": "yes", "not_met": "no"}.get(str(status), "not known (not all answered)")
+    else:
+        all_met = "yes" if rls.get("all_met") else "no"
     summary = (
         f"All five criteria met: {all_met} · chronic-persistent: {cp_txt} · "
         f"IRLS severity: {band}{score_txt}"
@@ -96,13 +148,15 @@ def labs_context(labs: Mapping[str, Any] | None) -> dict[str, Any] | None:
         value = f"{fmt_number(shown, '.4g')} {r.get('unit', '')}".strip()
         if r.get("corrected_value") is not None:
             value += " (albumin-corrected)"
+        entered = r.get("entered_text") or (
+            f"{fmt_number(r.get('entered_value'), 'g')} {r.get('entered_unit', '')}".strip()
+        )
         rows.append(
             {
-                "title": str(r.get("title", r.get("test", ""))),
+                "title": str(r.get("plain_title") or r.get("title") or r.get("test", "")),
                 "value": value,
-                "entered": f"{fmt_number(r.get('entered_value'), 'g')} "
-                f"{r.get('entered_unit', '')}".strip(),
-                "flags": "; ".join(flags) or "within the thresholds",
+                "entered": str(entered),
+                "flags": "; ".join(flags) or "within the limits",
                 "abnormal": bool(r.get("abnormal")),
                 "notes": " ".join(_texts(r.get("caveats")) + _texts(r.get("notes"))),
             }
@@ -230,23 +284,46 @@ def question_texts(ids: Sequence[str]) -> list[str]:
     return [QUESTIONS_BY_ID[q].text if q in QUESTIONS_BY_ID else str(q) for q in ids]
 
 
+def unknowns_context(unknowns: Any) -> list[str]:
+    """What is not known and could change the picture, in words (emergency ones left out:
+    they have their own section)."""
+    out = []
+    for u in unknowns or []:
+        if isinstance(u, Mapping):
+            if u.get("emergency"):
+                continue
+            why = ", ".join(_texts(u.get("matters_for")))
+            out.append(f"{u.get('text', '')} ({why})" if why else str(u.get("text", "")))
+        elif str(u):
+            out.append(str(u))
+    return out
+
+
+def tests_context(a: Any) -> list[str]:
+    """Tests worth discussing, in plain words when the assessment has them."""
+    plain = getattr(a, "tests_to_discuss_plain", None) or []
+    labels = [str(t.get("label")) for t in plain if isinstance(t, Mapping) and t.get("label")]
+    return labels or _texts(getattr(a, "tests_to_discuss", []))
+
+
 def assessment_context(a: Assessment, *, episodes: pd.DataFrame | None = None) -> dict[str, Any]:
     """Everything ``assessment.html`` (and the doctor report's clinical part) shows.
 
-    Keys: ``triage``, ``unanswered``, ``findings``, ``unknowns``, ``rls``, ``labs``, ``diary``,
-    ``recording``, ``tests``, ``self_care``, ``questions``, ``notes``, ``disclaimer``,
-    ``knowledge_version``.
+    Keys: ``triage``, ``unanswered``, ``findings``, ``unknowns``, ``rls`` (None where restless
+    legs do not matter), ``labs``, ``diary``, ``recording``, ``tests``, ``self_care``,
+    ``questions``, ``notes``, ``disclaimer``, ``knowledge_version``.
     """
     return {
         "triage": triage_context(a.triage, a.next_step),
         "unanswered": question_texts(a.unanswered_emergency_questions),
         "findings": [finding_context(f) for f in a.findings],
-        "unknowns": _texts(getattr(a, "unknowns", [])),
-        "rls": rls_context(a.rls),
+        "unknowns": unknowns_context(getattr(a, "unknowns", [])),
+        "has_unknowns_field": hasattr(a, "unknowns"),
+        "rls": rls_context(a.rls, bool(getattr(a, "rls_relevant", True))),
         "labs": labs_context(a.labs),
         "diary": diary_context(a.diary, episodes),
         "recording": recording_context(a.recording),
-        "tests": _texts(a.tests_to_discuss),
+        "tests": tests_context(a),
         "self_care": _texts(a.self_care),
         "questions": _texts(a.questions_for_doctor),
         "notes": _texts(a.notes),
