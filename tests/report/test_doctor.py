@@ -107,3 +107,19 @@ def test_write_html(tmp_path: Path, night_dir: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "No clinical picture" in html
     assert not (tmp_path / "report.html.part").exists()
+
+
+def test_hostile_file_names_and_summary_text(tmp_path: Path, night_dir: Path) -> None:
+    import json
+    import shutil
+
+    folder = tmp_path / '<img src=x onerror="x()">&night'
+    shutil.copytree(night_dir, folder)
+    summary = json.loads((folder / "summary.json").read_text())
+    summary["source"] = HOSTILE
+    summary["channels"] = {"left": HOSTILE, "right": "Leg R"}
+    summary["warnings"] = [f"annotation {HOSTILE} ignored"]
+    (folder / "summary.json").write_text(json.dumps(summary))
+    html = render_doctor_html(doctor_report(recording=folder))
+    assert "<img" not in html and "<script" not in html
+    assert str(escape(str(folder))) in html and str(escape(HOSTILE)) in html
