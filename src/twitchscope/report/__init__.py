@@ -8,7 +8,7 @@ Public functions (imported lazily, so ``import twitchscope.report`` costs nothin
   :class:`NightView`), :func:`night_context`;
 * :func:`render_assessment_html`, :func:`write_assessment_html`, :func:`assessment_context`;
 * :func:`doctor_report`, :func:`render_doctor_html`, :func:`write_doctor_report`;
-* :func:`html_to_pdf` (the ``pdf`` extra);
+* :func:`html_to_pdf`, :func:`assessment_pdf_bytes` (the ``pdf`` extra);
 * figures: :func:`night_overview`, :func:`hourly_counts`, :func:`imi_histogram`,
   :func:`diary_hours` (SVG);
 * templates: :func:`environment`, :func:`template_loader`, :func:`install_helpers`,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         night_overview,
     )
     from twitchscope.report.night import NightView, load_night
-    from twitchscope.report.pdf import html_to_pdf
+    from twitchscope.report.pdf import assessment_pdf_bytes, html_to_pdf
     from twitchscope.report.score_report import (
         night_context,
         render_night_report,
@@ -69,6 +69,7 @@ _WHERE: dict[str, str] = {
     "NightView": "night",
     "load_night": "night",
     "html_to_pdf": "pdf",
+    "assessment_pdf_bytes": "pdf",
     "night_context": "score_report",
     "render_night_report": "score_report",
     "render_score_report": "score_report",
@@ -85,6 +86,7 @@ __all__ = [
     "NightView",
     "SvgFigure",
     "assessment_context",
+    "assessment_pdf_bytes",
     "diary_context",
     "diary_hours",
     "doctor_report",

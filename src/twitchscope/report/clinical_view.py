@@ -18,13 +18,6 @@ if TYPE_CHECKING:
 
     from twitchscope.clinical.assessment import Assessment
 
-_RLS_CRITERIA: Final[tuple[tuple[str, str], ...]] = (
-    ("urge_to_move", "An urge to move the legs, usually with unpleasant sensations"),
-    ("worse_at_rest", "It begins or gets worse when resting or sitting still"),
-    ("relieved_by_movement", "Moving (walking, stretching) relieves it while moving"),
-    ("worse_evening_night", "It is worse, or only happens, in the evening or at night"),
-    ("not_explained_by_mimic", "Not explained by another condition (cramps, positional pain)"),
-)
 LABS_NOTE: Final[str] = (
     "Indicative limits from the sources named under each finding; your laboratory's own range wins."
 )
@@ -96,33 +89,19 @@ def rls_context(rls: Mapping[str, Any] | None, relevant: bool = True) -> dict[st
     if not isinstance(rls, Mapping) or not rls or not relevant:
         return None
     states = {"met": "met", "not_met": "not", "unknown": "unknown"}
-    criteria = rls.get("criteria")
-    rows: list[tuple[str, str]] = []
-    if isinstance(criteria, Sequence) and criteria:
-        for c in criteria:
-            if isinstance(c, Mapping):
-                rows.append(
-                    (
-                        str(c.get("text", c.get("id", ""))),
-                        states.get(str(c.get("state")), "unknown"),
-                    )
-                )
-    else:
-        met = set(_texts(rls.get("criteria_met")))
-        unanswered = set(_texts(rls.get("criteria_unanswered")))
-        for key, name in _RLS_CRITERIA:
-            state = "unknown" if key in unanswered else "met" if key in met else "not"
-            rows.append((name, state))
+    rows = [
+        (str(c.get("text", c.get("id", ""))), states.get(str(c.get("state")), "unknown"))
+        for c in rls.get("criteria") or []
+        if isinstance(c, Mapping)
+    ]
     cp = rls.get("chronic_persistent")
     cp_txt = "not answered" if cp is None else ("yes" if cp else "no")
     band = rls.get("irls_band") or "no IRLS score given"
     score = rls.get("irls_score")
     score_txt = f" ({score}/40)" if score is not None else ""
-    status = rls.get("status")
-    if status is not None:
-        all_met = {"met": "yes", "not_met": "no"}.get(str(status), "not known (not all answered)")
-    else:
-        all_met = "yes" if rls.get("all_met") else "no"
+    all_met = {"met": "yes", "not_met": "no"}.get(
+        str(rls.get("status")), "not known (not all answered)"
+    )
     summary = (
         f"All five criteria met: {all_met} · chronic-persistent: {cp_txt} · "
         f"IRLS severity: {band}{score_txt}"
@@ -147,7 +126,7 @@ def labs_context(labs: Mapping[str, Any] | None) -> dict[str, Any] | None:
         flags = [str(f.get("label", "")) for f in r.get("flags") or [] if isinstance(f, Mapping)]
         value = f"{fmt_number(shown, '.4g')} {r.get('unit', '')}".strip()
         if r.get("corrected_value") is not None:
-            value += " (albumin-corrected)"
+            value += " corrected"  # the notes say how (albumin)
         entered = r.get("entered_text") or (
             f"{fmt_number(r.get('entered_value'), 'g')} {r.get('entered_unit', '')}".strip()
         )
@@ -317,9 +296,8 @@ def assessment_context(a: Assessment, *, episodes: pd.DataFrame | None = None) -
         "triage": triage_context(a.triage, a.next_step),
         "unanswered": question_texts(a.unanswered_emergency_questions),
         "findings": [finding_context(f) for f in a.findings],
-        "unknowns": unknowns_context(getattr(a, "unknowns", [])),
-        "has_unknowns_field": hasattr(a, "unknowns"),
-        "rls": rls_context(a.rls, bool(getattr(a, "rls_relevant", True))),
+        "unknowns": unknowns_context(a.unknowns),
+        "rls": rls_context(a.rls, a.rls_relevant),
         "labs": labs_context(a.labs),
         "diary": diary_context(a.diary, episodes),
         "recording": recording_context(a.recording),

@@ -90,3 +90,17 @@ def html_to_pdf(html: str, path: str | PathLike[str] | None = None) -> bytes:
             raise InputFileError(p, f"cannot write the PDF ({exc.strerror})") from None
     return data
 
+
+
+def assessment_pdf_bytes(assessment: Any, *, page_size: str = "a4") -> bytes:
+    """The clinical picture (``assessment.html``) as PDF bytes, e.g. for a web download.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The result of :func:`twitchscope.clinical.assess`.
+    page_size : {"a4", "letter"}
+    """
+    from twitchscope.report.assessment_report import render_assessment_html
+
+    return html_to_pdf(render_assessment_html(assessment, page_size=page_size))
