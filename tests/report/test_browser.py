@@ -92,7 +92,7 @@ def test_report_in_chromium(
         page.locator("figure svg").nth(i).bounding_box()
         for i in range(page.locator("figure svg").count())
     ]
-    expected = {"report": 3, "assessment": 0, "doctor": 4}[name]
+    expected = {"report": 3, "assessment": 1, "doctor": 4}[name]  # the diary's hours
     assert len(boxes) == expected
     for box in boxes:
         assert box is not None and box["width"] > 300 and box["height"] > 100
