@@ -117,6 +117,8 @@ def baseline_src(ref: str, into: Path) -> Path:
 
 def _env(src: Path | None) -> dict[str, str]:
     env = {**os.environ, **SINGLE_THREAD_ENV}
+    # Python caches compiled modules as an installed package does (a session may turn it off)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     else:
