@@ -96,3 +96,76 @@ def test_report_html_written_by_write_outputs(tmp_path: Path) -> None:
     write_outputs(make_result(), tmp_path)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count("<svg") == 3
+
+
+def _twitch_summary() -> dict[str, object]:
+    kinds = {
+        "hypnic_jerk": {"count": 2, "per_hour": 2.0, "assessed": True, "rule": "at sleep onset",
+                        "source": "AASM ICSD-3"},
+        "fragmentary_myoclonus": {"count": 1, "per_hour": 1.0, "assessed": True,
+                                  "rule": "< 150 ms potentials", "source": HOSTILE},
+        "alma": {"count": None, "per_hour": None, "assessed": False,
+                 "reason_not_assessed": "no hypnogram", "rule": "", "source": ""},
+    }  # fmt: skip
+    return {
+        "kinds": kinds,
+        "per_hour_basis": "total sleep time",
+        "efm": {"verdict": "not excessive", "minutes_meeting_rule": 3.0},
+        "warnings": [],
+    }
+
+
+def test_other_twitch_kinds_and_automatic_stages_from_a_folder(tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    res = make_result()
+    write_outputs(res, tmp_path, report=False)
+    s = json.loads((tmp_path / "summary.json").read_text())
+    s["twitches"] = _twitch_summary()
+    s["hypnogram_automatic"] = True
+    s["staging"] = {"method": "YASA", "confidence_mean": 0.81, "low_confidence_threshold": 0.5}
+    (tmp_path / "summary.json").write_text(json.dumps(s))
+    pd.DataFrame(
+        {
+            "kind": ["hypnic_jerk", "hypnic_jerk", "fragmentary_myoclonus"],
+            "leg": ["both", "left", HOSTILE],
+            "onset": [300.0, 310.0, 1200.0],
+            "duration": [0.4, 0.5, 600.0],
+            "stage": ["W", "N1", "N2"],
+            "frequency_hz": [float("nan"), float("nan"), 2.0],
+        }
+    ).to_csv(tmp_path / "twitches.csv", index=False)
+    hyp = pd.read_csv(tmp_path / "hypnogram.csv")
+    hyp["confidence"] = [0.3 if i % 10 == 0 else 0.9 for i in range(len(hyp))]
+    hyp.to_csv(tmp_path / "hypnogram_auto.csv", index=False)
+
+    night = load_night(tmp_path)
+    assert night.twitches is not None and len(night.twitches) == 3
+    assert night.unsure_onsets.size == 12 and night.automatic_stages
+    html = render_night_report(night)
+    assert "Other twitch kinds" in html and "hypnic jerk" in html
+    assert "not assessed" in html and "Excessive fragmentary myoclonus: not excessive" in html
+    assert "Sleep stages were scored automatically (YASA); mean confidence 0.81" in html
+    assert "23:05:00" in html  # the first jerk at its clock time
+    assert "<script" not in html and "<img" not in html
+    svg = re.findall(r"<svg.*?</svg>", html, flags=re.S)[0]
+    assert ">Other<" in svg and "fragmentary myoclonus" in svg
+    assert 'viewBox="0 0 1000 352"' in svg
+
+
+def test_other_twitch_kinds_in_memory() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    res = make_result()
+    events = pd.DataFrame(
+        {"kind": ["tremor"], "leg": ["left"], "onset": [900.0], "duration": [30.0],
+         "stage": ["N2"], "frequency_hz": [5.0]}
+    )  # fmt: skip
+    res.twitches = SimpleNamespace(events=events, to_dict=_twitch_summary)  # type: ignore[attr-defined]
+    res.indices["twitches"] = _twitch_summary()
+    html = render_score_report(res)
+    assert "Other twitch kinds" in html and ">Other<" in html and "tremor" in html

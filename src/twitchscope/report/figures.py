@@ -37,6 +37,7 @@ from twitchscope.report.svg import (
     figure,
     legend,
     line,
+    markers_path,
     path,
     polyline_points,
     rect,
@@ -57,6 +58,16 @@ _STAGE_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("N2", "N2"),
     ("N3", "N3"),
 )
+#: Each other twitch kind on the night overview: label, colour and marker shape (shape and
+#: colour both differ, so the kinds stay apart without colour vision).
+TWITCH_STYLES: Final[dict[str, tuple[str, str, str]]] = {
+    "hypnic_jerk": ("hypnic jerk", OKABE_ITO["orange"], "triangle_down"),
+    "fragmentary_myoclonus": ("fragmentary myoclonus", OKABE_ITO["sky_blue"], "square"),
+    "alma": ("ALMA", OKABE_ITO["reddish_purple"], "diamond"),
+    "hypnagogic_foot_tremor": ("hypnagogic foot tremor", OKABE_ITO["black"], "triangle_up"),
+    "long_movement": ("long movement", "#7F7F7F", "hexagon"),
+    "tremor": ("tremor", "#8C6D00", "cross"),
+}
 _FS: Final[float] = 13.0  # base font size in user units (the figures are ~1000 units wide)
 
 
@@ -100,10 +111,10 @@ def night_overview(night: NightView | ScoreResult) -> SvgFigure:
     Returns
     -------
     SvgFigure
-        1000 x 300 user units, scales to its container.
+        1000 user units wide (300 high, 352 with other twitch kinds), scales to its container.
     """
     v = _view(night)
-    width, height = 1000.0, 300.0
+    width = 1000.0
     x0, x1 = 86.0, 986.0
     dur = max(v.recording_duration_s, 1.0)
     scale = (x1 - x0) / dur
@@ -113,13 +124,17 @@ def night_overview(night: NightView | ScoreResult) -> SvgFigure:
 
     has_uns = bool(np.any(v.stage == "UNS"))
     rows = [*_STAGE_ROWS, ("UNS", "Unscored")] if has_uns else list(_STAGE_ROWS)
+    tw = v.twitches if v.twitches is not None and len(v.twitches) else None
     h_top, h_bottom = 34.0, 144.0
     row_h = (h_bottom - h_top) / len(rows)
     row_y = {s: h_top + (i + 0.5) * row_h for i, (s, _) in enumerate(rows)}
     m_top = 160.0
     m_rows = {"left": m_top + 14.0, "right": m_top + 42.0, "plm": m_top + 70.0}
-    m_bottom = m_top + 84.0
+    if tw is not None:
+        m_rows["other"] = m_top + 98.0
+    m_bottom = m_top + 28.0 * len(m_rows)
     axis_y = m_bottom + 6.0
+    height = axis_y + (74.0 if tw is not None else 50.0)
 
     body: list[str] = []
     ticks = _time_ticks(dur, v.recording_start)
@@ -174,11 +189,16 @@ def night_overview(night: NightView | ScoreResult) -> SvgFigure:
                 text_anchor="middle",
             )
         )
+    if v.unsure_onsets.size:
+        # automatic stages: a tick under each epoch the classifier was unsure of
+        mid = xs(v.unsure_onsets + v.epoch_length / 2)
+        body.append(path(ticks_path(mid, h_bottom - 3, h_bottom + 1), stroke=MUTED, stroke_width=1))
     body.append(line(x0, h_bottom + 2, x1, h_bottom + 2, stroke=AXIS, stroke_width=0.8))
 
     # movements per leg and periodic movements
-    labels = {"left": "Left leg", "right": "Right leg", "plm": "Periodic"}
-    for key, label in labels.items():
+    labels = {"left": "Left leg", "right": "Right leg", "plm": "Periodic", "other": "Other"}
+    for key in m_rows:
+        label = labels[key]
         body.append(
             text(x0 - 10, m_rows[key] + 4, label, font_size=_FS, fill=MUTED, text_anchor="end")
         )
@@ -201,6 +221,15 @@ def night_overview(night: NightView | ScoreResult) -> SvgFigure:
             fill="none",
         )
     )
+
+    twitch_legend: list[Legend] = []
+    if tw is not None:
+        body += _twitch_layer(tw, xs, m_rows["other"])
+        kinds = set(tw["kind"].astype(str))
+        twitch_legend = [
+            Legend(label, colour, shape) for k, (label, colour, shape) in TWITCH_STYLES.items()
+            if k in kinds
+        ]  # fmt: skip
 
     # time axis
     body.append(line(x0, axis_y, x1, axis_y, stroke=AXIS, stroke_width=1))
@@ -239,12 +268,36 @@ def night_overview(night: NightView | ScoreResult) -> SvgFigure:
             14.0,
         )
     )
+    if twitch_legend:
+        body.append(legend(twitch_legend, x1, axis_y + 64.0, font_size=_FS - 2))
     n_left, n_right, n_per = v.left_onsets.size, v.right_onsets.size, v.periodic_onsets.size
     desc = (
         f"{n_left} left-leg and {n_right} right-leg movements, {n_per} periodic movements in "
         f"{v.series_start.size} PLM series over {dur / 3600.0:.1f} h"
     )
+    if v.automatic_stages:
+        desc += "; sleep stages scored automatically"
+    if tw is not None:
+        desc += f"; {len(tw)} other twitch events"
     return figure(width, height, "Night overview: sleep stages and leg movements", body, desc)
+
+
+def _twitch_layer(events: Any, xs: Any, y: float) -> list[str]:
+    """Other twitch kinds on their row: one marker path per kind, stretches as lines."""
+    kind = events["kind"].astype(str).to_numpy()
+    onset = np.asarray(events["onset"], dtype=np.float64)
+    dur = np.nan_to_num(np.asarray(events["duration"], dtype=np.float64))
+    out: list[str] = []
+    for k, (_, colour, shape) in TWITCH_STYLES.items():
+        m = kind == k
+        if not m.any():
+            continue
+        a, b = xs(onset[m]), xs(onset[m] + dur[m])
+        long_ = (b - a) > 2.0  # stretches longer than 2 user units show their extent
+        if long_.any():
+            out.append(path(rects_path(a[long_], b[long_], y - 1.5, y + 1.5), fill=colour))
+        out.append(path(markers_path(a, y, shape, 5.0), fill=colour))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -57,6 +57,14 @@ class NightView:
     hypnogram_missing : bool
         True when the night had sleep stages but they could not be read back (an output
         directory written before ``hypnogram.csv`` existed): figures say so.
+    twitches : DataFrame or None
+        Other twitch kinds (``twitches.csv``: ``kind``, ``leg``, ``onset``, ``duration``,
+        ``stage``, ...), None when they were not looked for.
+    unsure_onsets : array of float
+        With automatic sleep staging: onsets (s) of the epochs whose stage confidence is below
+        the low-confidence threshold.
+    epoch_length : float
+        Epoch length of the hypnogram (s).
     """
 
     summary: dict[str, Any]
@@ -72,6 +80,14 @@ class NightView:
     series_end: FloatArray = field(default_factory=lambda: _EMPTY)
     origin: str = "scored in memory"
     hypnogram_missing: bool = False
+    twitches: pd.DataFrame | None = None
+    unsure_onsets: FloatArray = field(default_factory=lambda: _EMPTY)
+    epoch_length: float = 30.0
+
+    @property
+    def automatic_stages(self) -> bool:
+        """Whether the sleep stages were scored automatically (not by a person)."""
+        return bool(self.summary.get("hypnogram_automatic"))
 
     @property
     def has_hypnogram(self) -> bool:
@@ -117,6 +133,14 @@ class NightView:
             s_on, s_du, s_st = _EMPTY, _EMPTY, np.zeros(0, dtype="<U3")
         left, right = _leg_onsets(result.movements)
         periodic, a, b = _periodic(result.scored)
+        tw = getattr(result, "twitches", None)
+        events = getattr(tw, "events", None)
+        staging = getattr(result, "staging", None)
+        unsure: FloatArray = _EMPTY
+        if staging is not None and hyp is not None:
+            conf = np.asarray(getattr(staging, "confidence", []), dtype=np.float64)
+            starts = hyp.offset + np.arange(conf.size, dtype=np.float64) * hyp.epoch_length
+            unsure = np.asarray(starts[conf < _low_confidence(summary)], dtype=np.float64)
         return cls(
             summary=summary,
             recording_duration_s=float(result.recording_duration),
@@ -129,7 +153,17 @@ class NightView:
             periodic_onsets=periodic,
             series_start=a,
             series_end=b,
+            twitches=events if isinstance(events, pd.DataFrame) else None,
+            unsure_onsets=unsure,
+            epoch_length=float(hyp.epoch_length) if hyp is not None else 30.0,
         )
+
+
+def _low_confidence(summary: Mapping[str, Any]) -> float:
+    staging = summary.get("staging")
+    value = staging.get("low_confidence_threshold") if isinstance(staging, Mapping) else None
+    f = _number(value)
+    return 0.5 if f is None else f
 
 
 def _number(v: Any) -> float | None:
@@ -279,6 +313,27 @@ def load_night(path: str | Path) -> NightView:
         )
         periodic, a, b = _periodic(sc)
 
+    twitches = None
+    tw_path = folder / "twitches.csv"
+    if tw_path.exists():
+        twitches = _read_table(
+            tw_path,
+            ("kind", "leg", "onset", "duration", "stage", "frequency_hz"),
+            ("kind", "onset", "duration"),
+        )
+    unsure: FloatArray = _EMPTY
+    epoch_length = 30.0
+    auto_path = folder / "hypnogram_auto.csv"
+    if auto_path.exists():
+        auto = _read_table(auto_path, ("onset", "duration", "confidence"), ("onset", "confidence"))
+        conf = pd.to_numeric(auto["confidence"], errors="coerce").to_numpy(dtype=np.float64)
+        unsure = np.asarray(
+            auto["onset"].to_numpy(dtype=np.float64)[conf < _low_confidence(summary)],
+            dtype=np.float64,
+        )
+        if "duration" in auto.columns and len(auto):
+            epoch_length = float(auto["duration"].iloc[0])
+
     s_on = s_du = _EMPTY
     s_st = np.zeros(0, dtype="<U3")
     hyp_path = folder / "hypnogram.csv"
@@ -302,6 +357,9 @@ def load_night(path: str | Path) -> NightView:
         series_end=b,
         origin=str(folder),
         hypnogram_missing=missing,
+        twitches=twitches,
+        unsure_onsets=unsure,
+        epoch_length=epoch_length,
     )
 
 

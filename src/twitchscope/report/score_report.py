@@ -210,13 +210,100 @@ def _source_rows(night: NightView) -> list[tuple[str, str]]:
     return rows
 
 
+#: How many twitch events the night report lists (the rest are in twitches.csv).
+MAX_TWITCH_ROWS: Final[int] = 40
+
+
+def _clock(night: NightView, t: float) -> str:
+    if night.recording_start is None:
+        return f"{t / 3600.0:.2f} h"
+    from datetime import timedelta
+
+    return (night.recording_start + timedelta(seconds=float(t))).strftime("%H:%M:%S")
+
+
+def twitch_context(night: NightView) -> dict[str, Any] | None:
+    """The other twitch kinds of the night: counts per kind with rule and source, the EFM
+    verdict and the first events; None when they were not looked for."""
+    from twitchscope.report.figures import TWITCH_STYLES
+
+    block = _mapping(night.summary.get("twitches"))
+    if not block and night.twitches is None:
+        return None
+    rows = []
+    for kind, d in _mapping(block.get("kinds")).items():
+        d = _mapping(d)
+        label = TWITCH_STYLES.get(kind, (kind.replace("_", " "),))[0]
+        assessed = bool(d.get("assessed", True))
+        rows.append(
+            {
+                "kind": label,
+                "count": fmt_number(d.get("count"), ".0f") if assessed else "not assessed",
+                "rate": f"{fmt_number(d.get('per_hour'))}/h" if assessed else "",
+                "rule": str(d.get("rule") or d.get("reason_not_assessed") or ""),
+                "source": str(d.get("source") or ""),
+            }
+        )
+    efm = _mapping(block.get("efm"))
+    verdict = str(efm.get("verdict", "not assessed"))
+    minutes = efm.get("minutes_meeting_rule")
+    efm_text = f"Excessive fragmentary myoclonus: {verdict}" + (
+        f" ({fmt_number(minutes, '.0f')} minutes of NREM sleep with at least 5 potentials per "
+        "minute)"
+        if minutes is not None
+        else ""
+    )
+    events: list[dict[str, str]] = []
+    more = 0
+    ev = night.twitches
+    if ev is not None and len(ev):
+        head = ev.head(MAX_TWITCH_ROWS)
+        more = len(ev) - len(head)
+        for e in head.to_dict(orient="records"):
+            kind = str(e.get("kind", ""))
+            events.append(
+                {
+                    "kind": TWITCH_STYLES.get(kind, (kind.replace("_", " "),))[0],
+                    "leg": str(e.get("leg", "")),
+                    "at": _clock(night, float(e.get("onset", 0.0))),
+                    "duration": fmt_number(e.get("duration"), ".1f"),
+                    "stage": str(e.get("stage", "")),
+                    "frequency": fmt_number(e.get("frequency_hz"), ".1f", missing=""),
+                }
+            )
+    return {
+        "basis": str(block.get("per_hour_basis") or ""),
+        "rows": rows,
+        "efm": efm_text,
+        "events": events,
+        "more": more,
+        "warnings": [str(w) for w in block.get("warnings") or []],
+    }
+
+
+def staging_note(night: NightView) -> str:
+    """A sentence on automatic sleep staging (empty when a person scored the stages)."""
+    if not night.automatic_stages:
+        return ""
+    st = _mapping(night.summary.get("staging"))
+    mean = fmt_number(st.get("confidence_mean"), ".2f")
+    low = fmt_number(st.get("low_confidence_threshold"), "g")
+    method = str(st.get("method") or "automatic sleep staging")
+    return (
+        f"Sleep stages were scored automatically ({method}); mean confidence {mean}. Ticks under "
+        f"the hypnogram mark epochs with a confidence below {low}. A person's scoring is the "
+        "standard: treat stage-dependent indices as estimates."
+    )
+
+
 def night_context(night: NightView) -> dict[str, Any]:
     """The values ``night.html`` and the night macros show, from a :class:`NightView`.
 
     Keys: ``cards``, ``basis``, ``cutoff_source``, ``rows`` (every index), ``main_rows`` (the
     main indices), ``small_tables``, ``warnings``,
     ``figures`` (``overview``, ``hourly``, ``imi``: SVG figures), ``source_rows``,
-    ``rules_name``, ``rule_options``, ``plmw_wake``, ``subtitle``. Text is left unescaped: the
+    ``rules_name``, ``rule_options``, ``plmw_wake``, ``twitches`` (other twitch kinds, or
+    None), ``staging_note`` (automatic sleep stages), ``subtitle``. Text is left unescaped: the
     templates escape it.
     """
     from twitchscope.report import figures
@@ -249,6 +336,8 @@ def night_context(night: NightView) -> dict[str, Any]:
         "rules_name": night.rules_name,
         "rule_options": [(str(k), str(v)) for k, v in night.rule_options.items()],
         "plmw_wake": plmw_wake_text(night),
+        "twitches": twitch_context(night),
+        "staging_note": staging_note(night),
         "subtitle": f"{s.get('source') or 'recording'} · rules {night.rules_name}",
     }
 

@@ -99,6 +99,41 @@ def rects_path(
     return _rows("M", num(a), num(ya), "H", num(b), "V", num(yb), "H", num(a), "Z")
 
 
+#: Marker outlines as (dx, dy) vertices around the point, in units of the marker's half size.
+MARKER_SHAPES: Final[dict[str, tuple[tuple[float, float], ...]]] = {
+    "triangle_down": ((-1.0, -0.8), (1.0, -0.8), (0.0, 1.0)),
+    "triangle_up": ((-1.0, 0.8), (1.0, 0.8), (0.0, -1.0)),
+    "square": ((-0.8, -0.8), (0.8, -0.8), (0.8, 0.8), (-0.8, 0.8)),
+    "diamond": ((0.0, -1.0), (1.0, 0.0), (0.0, 1.0), (-1.0, 0.0)),
+    "hexagon": ((-1.0, 0.0), (-0.5, -0.87), (0.5, -0.87), (1.0, 0.0), (0.5, 0.87), (-0.5, 0.87)),
+    "cross": (
+        (-0.3, -1.0),
+        (0.3, -1.0),
+        (0.3, -0.3),
+        (1.0, -0.3),
+        (1.0, 0.3),
+        (0.3, 0.3),
+        (0.3, 1.0),
+        (-0.3, 1.0),
+        (-0.3, 0.3),
+        (-1.0, 0.3),
+        (-1.0, -0.3),
+        (-0.3, -0.3),
+    ),
+}
+
+
+def markers_path(x: npt.ArrayLike, y: float, shape: str, size: float = 5.0) -> str:
+    """Path data of one closed marker outline per point (vectorised over the points)."""
+    xs = np.asarray(x, dtype=np.float64)
+    if xs.size == 0:
+        return ""
+    cols: list[npt.ArrayLike | str] = []
+    for i, (dx, dy) in enumerate(MARKER_SHAPES[shape]):
+        cols += ["M" if i == 0 else "L", num(xs + dx * size), f"{y + dy * size:.1f}"]
+    return _rows(*cols, "Z")
+
+
 def polyline_points(x: npt.ArrayLike, y: npt.ArrayLike) -> str:
     """``points`` of a polyline through (x, y)."""
     xs, ys = num(x), num(y)
@@ -141,7 +176,8 @@ def rect(x: float, y: float, w: float, h: float, **attrs: object) -> str:
 
 @dataclass(frozen=True)
 class Legend:
-    """One legend entry: a swatch (``box``, ``line`` or ``band``), its colour and label."""
+    """One legend entry: a swatch (``box``, ``line``, ``band`` or a marker shape of
+    :data:`MARKER_SHAPES`), its colour and its label."""
 
     label: str
     colour: str
@@ -161,6 +197,8 @@ def legend(entries: Sequence[Legend], x_right: float, y: float, font_size: float
             parts.append(line(x + 6, y - 5, x + 6, y + 5, stroke=e.colour, stroke_width=2))
         elif e.kind == "band":
             parts.append(rect(x, y - 6, 14, 12, fill=e.colour, fill_opacity=0.18))
+        elif e.kind in MARKER_SHAPES:
+            parts.append(path(markers_path([x + 7.0], y, e.kind, 5.0), fill=e.colour))
         else:
             parts.append(rect(x, y - 6, 14, 12, fill=e.colour))
         x -= 16
