@@ -38,7 +38,6 @@ from typing import Any, Final
 import jinja2
 from markupsafe import Markup
 
-from twitchscope import __version__
 from twitchscope.disclaimer import DISCLAIMER
 
 #: The folder of the report templates (shared with the web app).
@@ -97,13 +96,20 @@ def tier_label(tier: str) -> str:
     return TIER_LABELS.get(tier, tier.replace("_", " "))
 
 
+def _version() -> str:
+    # imported here: the package's __init__ imports the API, which the report must not need
+    from twitchscope import __version__
+
+    return __version__
+
+
 def install_helpers(env: jinja2.Environment) -> jinja2.Environment:
     """Add the filters and globals the report templates use to ``env``; return it."""
     env.filters["css_string"] = css_string
     env.filters["num"] = fmt_number
     env.filters["tier_label"] = tier_label
     env.globals.setdefault("DISCLAIMER", DISCLAIMER)
-    env.globals.setdefault("twitchscope_version", __version__)
+    env.globals.setdefault("twitchscope_version", _version())
     return env
 
 
