@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from twitchscope.cli._common import console
+from twitchscope.cli._common import console, esc
 
 
 def report_command(
@@ -75,10 +75,8 @@ def report_command(
     rep = doctor_report(answers=answers, labs=labs, recording=recording, diary=diary, rules=rules)
     path = write_doctor_report(rep, out, page_size=page_size)
     if rep.assessment is not None:
-        from rich.markup import escape
-
-        tier = escape(rep.assessment.triage.upper().replace("_", " "))
-        console.print(f"[bold]{tier}[/] {escape(rep.assessment.next_step)}", highlight=False)
+        tier = esc(rep.assessment.triage.upper().replace("_", " "))
+        console.print(f"[bold]{tier}[/] {esc(rep.assessment.next_step)}", highlight=False)
     made_from = ", ".join(i.what.lower() for i in rep.inputs if i.given)
     console.print(
         f"wrote {path} (made from: {made_from})", highlight=False, markup=False, soft_wrap=True

@@ -38,6 +38,7 @@ from typing import Any, Final
 import jinja2
 from markupsafe import Markup
 
+from twitchscope._version import __version__
 from twitchscope.disclaimer import DISCLAIMER
 
 #: The folder of the report templates (shared with the web app).
@@ -96,20 +97,13 @@ def tier_label(tier: str) -> str:
     return TIER_LABELS.get(tier, tier.replace("_", " "))
 
 
-def _version() -> str:
-    # imported here: the package's __init__ imports the API, which the report must not need
-    from twitchscope import __version__
-
-    return __version__
-
-
 def install_helpers(env: jinja2.Environment) -> jinja2.Environment:
     """Add the filters and globals the report templates use to ``env``; return it."""
     env.filters["css_string"] = css_string
     env.filters["num"] = fmt_number
     env.filters["tier_label"] = tier_label
     env.globals.setdefault("DISCLAIMER", DISCLAIMER)
-    env.globals.setdefault("twitchscope_version", _version())
+    env.globals.setdefault("twitchscope_version", __version__)
     return env
 
 
