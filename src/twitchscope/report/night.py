@@ -120,7 +120,7 @@ class NightView:
     @classmethod
     def from_result(cls, result: ScoreResult) -> NightView:
         """The view of a night scored in memory."""
-        from twitchscope.outputs import build_summary
+        from twitchscope.summary import build_summary
 
         summary = build_summary(result)
         hyp = result.hypnogram
