@@ -179,7 +179,9 @@ def test_upload_to_report(page: Any, live: LiveServer, night: Night, shots: Path
     _upload(page, live, night.edf)
     page.wait_for_url("**/recordings/*")
     page.wait_for_selector("#night", timeout=120_000)
-    assert page.locator("#metric-plms_index .value").inner_text() not in ("", "n/a")
+    assert page.locator(".report-cards .value").first.inner_text() not in ("", "n/a")
+    for fig in ("#fig-night", "#fig-hourly", "#fig-imi"):
+        assert page.locator(f"{fig} svg").count() == 1  # the report's figures, inline
     shot(page, shots, "night")
     page.get_by_role("link", name="Full report").click()
     assert "Leg movements" in page.content() or "PLMS" in page.content()

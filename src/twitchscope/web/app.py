@@ -26,17 +26,20 @@ log = logging.getLogger("twitchscope.web")
 
 
 def _templates() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    """The page templates: the app's own first, then the report templates (their macros)."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    from twitchscope.report.templating import install_helpers, template_loader
 
     folder = resources.files("twitchscope.web").joinpath("templates")
     env = Environment(
-        loader=FileSystemLoader(str(folder)),
+        loader=ChoiceLoader([FileSystemLoader(str(folder)), template_loader()]),
         autoescape=True,  # every template, whatever its name
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env
+    return install_helpers(env)
 
 
 def build_state(config: WebConfig) -> AppState:

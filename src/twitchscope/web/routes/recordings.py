@@ -126,6 +126,9 @@ async def recording_page(rec_id: str, ctx: CtxDep) -> Response:
     rec = own_recording(ctx, rec_id)
     files = night_files(ctx, rec) if rec.status == "done" else {}
     summary = files.get("reviewed") or files.get("original")
+    night = None
+    if summary is not None:
+        night = await asyncio.to_thread(_night_context, ctx, rec, files.get("reviewed") is not None)
     return render(
         ctx,
         "recording.html",
@@ -135,7 +138,20 @@ async def recording_page(rec_id: str, ctx: CtxDep) -> Response:
         summary=summary,
         reviewed=files.get("reviewed") is not None,
         files=FILES,
+        night=night,
     )
+
+
+def _night_context(ctx: Ctx, rec: Any, reviewed: bool) -> dict[str, Any] | None:
+    """The report module's view of a scored night (cards, figures), or None when unreadable."""
+    from twitchscope.report.night import load_night
+    from twitchscope.report.score_report import night_context
+
+    folder = ctx.state.recording_dir(rec.id) / (REVIEWED_DIR if reviewed else OUTPUT_DIR)
+    try:
+        return night_context(load_night(folder))
+    except TwitchscopeError:
+        return None
 
 
 @router.post("/recordings/{rec_id}/delete")
