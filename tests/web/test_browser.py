@@ -280,6 +280,14 @@ def test_pdf_download_opens_as_pdf(page: Any, live: LiveServer) -> None:
     r = page.request.get(live.url + "/assessment.pdf")
     assert r.status == 200 and r.headers["content-type"] == "application/pdf"
     assert r.body()[:5] == b"%PDF-"
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Report for your doctor (PDF)").click()
+    doctor = Path(dl.value.path()).read_bytes()
+    assert doctor[:5] == b"%PDF-" and b"%%EOF" in doctor[-1024:]
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() or "" for p in PdfReader(dl.value.path()).pages)
+    assert "not a diagnosis" in text.lower() or "does not diagnose" in text.lower()
 
 
 def test_pages_fit_a_phone(page: Any, live: LiveServer) -> None:

@@ -1,35 +1,34 @@
-"""PDF of the clinical picture: the report module's assessment report, rendered to PDF."""
+"""PDFs of the clinical picture and of the report for the doctor (the report module's pages,
+rendered by its WeasyPrint function)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 
-def assessment_pdf(assessment: Any) -> bytes:
-    """The assessment as PDF bytes.
-
-    The page is the report module's self-contained assessment report (the same one
-    ``twitchscope assess`` writes), rendered by the report module's PDF function (WeasyPrint);
-    the PDF therefore matches the printed report.
+def assessment_pdf(assessment: Any, episodes: Any = None) -> bytes:
+    """The assessment report (as ``twitchscope assess`` writes it) as PDF bytes.
 
     Raises
     ------
     MissingDependencyError
-        When no PDF renderer (WeasyPrint and its system libraries) is installed.
+        When WeasyPrint or its system libraries are missing (the message says how to install).
     """
-    from twitchscope.errors import MissingDependencyError
     from twitchscope.report.assessment_report import render_assessment_html
+    from twitchscope.report.pdf import html_to_pdf
 
-    html = render_assessment_html(assessment)
-    try:
-        report_pdf = importlib.import_module("twitchscope.report.pdf")
-    except ImportError:
-        report_pdf = None
-    if report_pdf is not None and hasattr(report_pdf, "html_to_pdf"):
-        return bytes(report_pdf.html_to_pdf(html))
-    try:
-        weasyprint = importlib.import_module("weasyprint")
-    except (ImportError, OSError):
-        raise MissingDependencyError("weasyprint", "pdf", "the PDF download") from None
-    return bytes(weasyprint.HTML(string=html).write_pdf())
+    return bytes(html_to_pdf(render_assessment_html(assessment, episodes=episodes)))
+
+
+def doctor_pdf(report: Any) -> bytes:
+    """The report to take to the doctor (``twitchscope report``) as PDF bytes.
+
+    Raises
+    ------
+    MissingDependencyError
+        When WeasyPrint or its system libraries are missing.
+    """
+    from twitchscope.report.doctor import render_doctor_html
+    from twitchscope.report.pdf import html_to_pdf
+
+    return bytes(html_to_pdf(render_doctor_html(report)))

@@ -62,3 +62,36 @@ def person_assessment(
     patterns = diary_patterns(state, user)
     result = assess(answers, diary=patterns, recording=summary)
     return result, rec if summary is not None else None
+
+
+def doctor_report_for(state: AppState, user: User, rec_id: str | None = None) -> Any:
+    """The report to take to the doctor, from the person's answers, diary and a night.
+
+    The night is named by the person's file name, never by the app's folder.
+    """
+    import dataclasses
+
+    from twitchscope.report.doctor import doctor_report
+    from twitchscope.report.night import load_night
+    from twitchscope.web.forms import usable_answers
+
+    saved, _ = state.store.answers(user)
+    answers = usable_answers(saved)
+    rec = chosen_recording(state, user, rec_id)
+    night = None
+    if rec is not None:
+        night = load_night(summary_path(state, rec).parent)
+        when = rec.created.strftime("%Y-%m-%d")
+        night = dataclasses.replace(night, origin=f"{rec.file_name} (uploaded {when})")
+    diary = state.diary(user).to_diary()
+    return doctor_report(
+        answers=answers or None,
+        recording=night,
+        diary=None if diary.episodes.empty else diary,
+    )
+
+
+def diary_episodes(state: AppState, user: User) -> Any:
+    """The diary's episodes table (None when empty), for the reports' latest episodes."""
+    episodes = state.diary(user).to_diary().episodes
+    return None if episodes.empty else episodes
