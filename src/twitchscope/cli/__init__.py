@@ -45,6 +45,8 @@ _COMMAND_MODULES = (
     "assess",
     "diary",
     "ask",
+    "report",
+    "serve",
 )
 
 for _name in _COMMAND_MODULES:
