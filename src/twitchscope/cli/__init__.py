@@ -40,6 +40,7 @@ _COMMAND_MODULES = (
     "assess",
     "diary",
     "ask",
+    "batch",
 )
 
 for _name in _COMMAND_MODULES:

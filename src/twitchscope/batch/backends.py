@@ -1,0 +1,388 @@
+"""Where nights run: a pool of local processes, or a Dask cluster.
+
+Both back ends take tasks lazily and keep at most one night in flight per worker slot, so the
+driver never holds more than that (memory stays bounded for any cohort size). A worker that dies
+while scoring a night (killed, out of memory, over ``--timeout``) is replaced and the night is
+run once more; when it dies again the night is recorded as failed and the run goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import signal
+import sys
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from twitchscope.batch.deps import require
+from twitchscope.batch.state import MAX_ATTEMPTS, BatchDir, failure_record, stat_input
+from twitchscope.batch.task import NightOutcome, NightTask, crash_message, run_night
+from twitchscope.errors import InputFileError, ValidationError
+
+log = logging.getLogger("twitchscope.batch")
+
+# Modules every worker needs: imported once in the fork server, shared by all workers.
+_PRELOAD = ["twitchscope.batch.task", "twitchscope.api", "twitchscope.outputs"]
+
+
+class Backend(Protocol):
+    """Runs night tasks and yields their outcomes as they finish."""
+
+    name: str
+
+    def run(self, tasks: Iterable[NightTask]) -> Iterator[NightOutcome]: ...
+
+    @property
+    def slots(self) -> int: ...
+
+
+def crash_outcome(task: NightTask, deaths: int, reason: str) -> NightOutcome:
+    """Record a night whose worker died ``deaths`` times as failed; return its outcome."""
+    spec = task.spec
+    bd = BatchDir(task.out)
+    message = crash_message(deaths) + (f" (last: {reason})" if reason else "")
+    stamps = {role: stat_input(path) for role, path in spec.inputs().items()}
+    bd.write_failure(
+        failure_record(
+            spec,
+            settings_digest=task.settings.digest(),
+            stamps=stamps,
+            key=None,
+            error=message,
+            kind="crash",
+            attempts=deaths,
+            software_version=task.settings.software_version,
+        )
+    )
+    bd.clear_attempts(spec.folder)
+    return NightOutcome(
+        spec.id, spec.folder, "failed", error=message, error_kind="crash", attempt=deaths
+    )
+
+
+# --- local processes -----------------------------------------------------------------------
+
+
+def _worker_main(conn: multiprocessing.connection.Connection) -> None:
+    """A worker process: score the nights the driver sends until it sends None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        outcome = run_night(task)
+        try:
+            conn.send(outcome)
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: multiprocessing.connection.Connection
+    task: NightTask | None = None
+    started: float = 0.0
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "no exit code"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"{name}" + (", e.g. the out-of-memory killer" if -code == signal.SIGKILL else "")
+    return f"exit code {code}"
+
+
+class LocalPool:
+    """A pool of ``workers`` processes on this machine (the default back end).
+
+    Parameters
+    ----------
+    workers : int
+        Processes scoring nights at the same time (default: the number of cores).
+    timeout : float, optional
+        Seconds one night may take; a worker over it is stopped and the night retried once.
+    """
+
+    name = "processes"
+
+    def __init__(self, workers: int, *, timeout: float | None = None) -> None:
+        if workers < 1:
+            raise ValidationError("--workers", f"must be at least 1, got {workers}")
+        if timeout is not None and not timeout > 0:
+            raise ValidationError("--timeout", f"must be > 0 s, got {timeout}")
+        self.workers = workers
+        self.timeout = timeout
+        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+        self._ctx: Any = multiprocessing.get_context(method)
+        if method == "forkserver":
+            self._ctx.set_forkserver_preload(_PRELOAD)
+
+    @property
+    def slots(self) -> int:
+        return self.workers
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        proc = self._ctx.Process(
+            target=_worker_main, args=(child,), name="twitchscope-batch-worker", daemon=True
+        )
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def run(self, tasks: Iterable[NightTask]) -> Iterator[NightOutcome]:
+        source = iter(tasks)
+        retry: deque[NightTask] = deque()
+        deaths: dict[str, int] = {}
+        pool: list[_Worker] = []
+
+        def next_task() -> NightTask | None:
+            return retry.popleft() if retry else next(source, None)
+
+        try:
+            pending = next_task()
+            while True:
+                for w in pool + [None] * (self.workers - len(pool)):
+                    if pending is None:
+                        break
+                    if w is None:
+                        w = self._start()
+                        pool.append(w)
+                    if w.task is None:
+                        w.conn.send(pending)
+                        w.task, w.started = pending, time.monotonic()
+                        pending = next_task()
+                busy = [w for w in pool if w.task is not None]
+                if not busy:
+                    return
+                waiting: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                ready = set(multiprocessing.connection.wait(waiting, timeout=1.0))
+                for w in busy:
+                    task = w.task
+                    assert task is not None
+                    reason = ""
+                    if w.conn in ready:
+                        try:
+                            outcome = w.conn.recv()
+                        except (EOFError, OSError):
+                            outcome = None
+                        if outcome is not None:
+                            w.task = None
+                            yield outcome
+                            continue
+                    if w.process.sentinel in ready or not w.process.is_alive():
+                        w.process.join(1.0)
+                        reason = _exit_reason(w.process.exitcode)
+                    elif self.timeout is not None and time.monotonic() - w.started > self.timeout:
+                        w.process.kill()
+                        w.process.join(5.0)
+                        reason = f"stopped after the --timeout of {self.timeout:g} s"
+                    else:
+                        continue
+                    folder = task.spec.folder
+                    deaths[folder] = deaths.get(folder, 0) + 1
+                    log.warning(
+                        "worker pid %s died while scoring %r (%s)",
+                        w.process.pid,
+                        task.spec.id,
+                        reason,
+                    )
+                    w.conn.close()
+                    pool.remove(w)
+                    if deaths[folder] < MAX_ATTEMPTS:
+                        retry.append(task)
+                        if pending is None:
+                            pending = next_task()
+                    else:
+                        yield crash_outcome(task, deaths[folder], reason)
+        finally:
+            self._stop(pool)
+
+    @staticmethod
+    def _stop(pool: list[_Worker]) -> None:
+        for w in pool:
+            if w.task is None and w.process.is_alive():
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+        deadline = time.monotonic() + 5.0
+        for w in pool:
+            if w.task is not None:
+                w.process.kill()
+            w.process.join(max(0.1, deadline - time.monotonic()))
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(1.0)
+            w.conn.close()
+
+
+# --- Dask ----------------------------------------------------------------------------------
+
+
+class DaskBackend:
+    """The same work on a ``dask.distributed`` cluster.
+
+    With ``scheduler`` (``tcp://host:8786``), nights go to a running scheduler (started with
+    ``dask scheduler`` and ``dask worker ADDRESS --nthreads 1``); every worker must see the input
+    and output paths (a shared file system). Without it, a ``LocalCluster`` of ``workers``
+    single-threaded processes is started for the run.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        *,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        wait_for_workers_s: float = 60.0,
+    ) -> None:
+        require("distributed", "the Dask back end (--dask, --scheduler)")
+        self.scheduler = scheduler
+        self.workers = workers
+        self.wait_for_workers_s = wait_for_workers_s
+        self._client: Any = None
+        self._cluster: Any = None
+
+    @property
+    def slots(self) -> int:
+        if self._client is None:
+            return self.workers or 1
+        return max(1, sum(self._client.nthreads().values()))
+
+    def __enter__(self) -> DaskBackend:
+        import dask
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                self._client = Client(self.scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise InputFileError(
+                    self.scheduler, f"cannot reach the Dask scheduler ({exc})"
+                ) from None
+            try:
+                self._client.wait_for_workers(1, timeout=self.wait_for_workers_s)
+            except TimeoutError:
+                self._client.close()
+                raise InputFileError(
+                    self.scheduler,
+                    f"no Dask worker joined the scheduler within {self.wait_for_workers_s:g} s; "
+                    f"start some with: dask worker {self.scheduler} --nthreads 1",
+                ) from None
+        else:
+            # One retry after a worker dies, then KilledWorker (recorded as a failed night).
+            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}):
+                self._cluster = LocalCluster(
+                    n_workers=self.workers or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = Client(self._cluster)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def run(self, tasks: Iterable[NightTask]) -> Iterator[NightOutcome]:
+        from distributed import as_completed
+
+        try:
+            from distributed import KilledWorker
+        except ImportError:  # pragma: no cover - older distributed
+            from distributed.scheduler import KilledWorker
+
+        client = self._client
+        if client is None:
+            raise RuntimeError("DaskBackend.run outside its 'with' block")
+        source = iter(tasks)
+        of_future: dict[Any, NightTask] = {}
+        resubmits: dict[str, int] = {}
+
+        def submit(task: NightTask) -> Any:
+            key = f"twitchscope-night-{task.spec.folder}-{uuid.uuid4().hex[:8]}"
+            fut = client.submit(run_night, task, key=key, pure=False)
+            of_future[fut] = task
+            return fut
+
+        queue = as_completed()
+        for task in _take(source, self.slots):
+            queue.add(submit(task))
+        try:
+            for fut in queue:
+                task = of_future.pop(fut)
+                try:
+                    outcome = fut.result()
+                except KilledWorker:
+                    bd = BatchDir(task.out)
+                    deaths = max(
+                        bd.attempts_in_run(task.spec.folder, task.run_id),
+                        resubmits.get(task.spec.folder, 0) + 1,
+                    )
+                    log.warning("Dask worker died while scoring %r", task.spec.id)
+                    if deaths < MAX_ATTEMPTS:
+                        resubmits[task.spec.folder] = deaths
+                        queue.add(submit(task))
+                        continue
+                    outcome = crash_outcome(task, deaths, "Dask KilledWorker")
+                except Exception as exc:  # the task never ran (e.g. lost connection)
+                    outcome = crash_outcome(task, 1, f"{type(exc).__name__}: {exc}")
+                finally:
+                    fut.release()
+                yield outcome
+                # Keep no more nights in flight than the cluster has worker threads now.
+                for nxt in _take(source, self.slots - len(of_future)):
+                    queue.add(submit(nxt))
+        finally:
+            for fut in list(of_future):
+                fut.cancel()
+
+
+def _take(source: Iterator[NightTask], n: int) -> list[NightTask]:
+    out: list[NightTask] = []
+    while len(out) < n:
+        t = next(source, None)
+        if t is None:
+            break
+        out.append(t)
+    return out
+
+
+def default_workers() -> int:
+    """Worker processes by default: the cores this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def output_inside(source: Path, out: Path) -> bool:
+    """Whether the output folder lies inside the input folder (it is then not searched)."""
+    try:
+        out.resolve().relative_to(source.resolve())
+    except ValueError:
+        return False
+    return True
