@@ -251,11 +251,13 @@ class DaskBackend:
         scheduler: str | None = None,
         workers: int | None = None,
         wait_for_workers_s: float = 60.0,
+        connect_timeout_s: float = 20.0,
     ) -> None:
         require("distributed", "the Dask back end (--dask, --scheduler)")
         self.scheduler = scheduler
         self.workers = workers
         self.wait_for_workers_s = wait_for_workers_s
+        self.connect_timeout_s = connect_timeout_s
         self._client: Any = None
         self._cluster: Any = None
 
@@ -266,12 +268,11 @@ class DaskBackend:
         return max(1, sum(self._client.nthreads().values()))
 
     def __enter__(self) -> DaskBackend:
-        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout="20s")
+                self._client = Client(self.scheduler, timeout=f"{self.connect_timeout_s}s")
             except (OSError, TimeoutError) as exc:
                 raise InputFileError(
                     self.scheduler, f"cannot reach the Dask scheduler ({exc})"
@@ -286,16 +287,17 @@ class DaskBackend:
                     f"start some with: dask worker {self.scheduler} --nthreads 1",
                 ) from None
         else:
-            # One retry after a worker dies, then KilledWorker (recorded as a failed night).
-            with dask.config.set({"distributed.scheduler.allowed-failures": MAX_ATTEMPTS - 1}):
-                self._cluster = LocalCluster(
-                    n_workers=self.workers or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-                self._client = Client(self._cluster)
+            # When a worker dies the scheduler runs its night again elsewhere; the night's own
+            # attempt count (run_night) records it as failed at its third start, so a retry
+            # happens once with any scheduler setting of allowed-failures >= 2.
+            self._cluster = LocalCluster(
+                n_workers=self.workers or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
         return self
 
     def __exit__(self, *exc: object) -> None:

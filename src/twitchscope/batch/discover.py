@@ -419,7 +419,7 @@ def read_manifest(path: str | os.PathLike[str]) -> Discovery:
             f"lines {', '.join(map(str, lines_used))} give the same night id {night_id!r}; "
             "add an 'id' column with one id per night",
         )
-    return Discovery(p, "manifest", specs, more)
+    return Discovery(p, "manifest", assign_folders(specs), more)
 
 
 def _manifest_path(base: Path, text: str) -> Path:

@@ -76,7 +76,8 @@ def safe_folder_name(night_id: str) -> str:
 
     Letters, digits, ``.``, ``_`` and ``-`` are kept; anything else (path separators, ``..``,
     spaces, control characters, non-ASCII) becomes ``_``. Leading dots and dashes are removed,
-    and names that are empty, reserved on Windows or too long are shortened. Whenever the name
+    names reserved on Windows (``CON``, ``NUL.txt``) get a leading ``_``, and long names are
+    shortened. Whenever the name
     differs from the id, 8 hex digits of the id's hash are appended, so that two different ids
     never share a folder (``a/b`` and ``a_b`` give different names).
 
@@ -89,7 +90,9 @@ def safe_folder_name(night_id: str) -> str:
     """
     name = _UNSAFE.sub("_", night_id).strip("._-")
     name = name[:_MAX_FOLDER].rstrip("._-")
-    if name == night_id and name.split(".")[0].lower() not in _RESERVED:
+    if name.split(".")[0].lower() in _RESERVED:
+        name = f"_{name}"  # NUL, NUL.txt, ... are devices on Windows whatever follows
+    if name and name == night_id:
         return name
     return f"{name or 'night'}-{_short_hash(night_id)}"
 

@@ -42,7 +42,12 @@ def print_run(run: BatchRun) -> None:
         causes = failure_causes(run.nights[run.nights["status"] == "failed"])
         console.print("[bold]failures by cause[/]")
         for c in causes[:5]:
-            console.print(f"  {c['count']:>5}  {escape(c['cause'])}", highlight=False)
+            example = ", ".join(c["examples"][:2])
+            console.print(
+                f"  {c['count']:>5}  {escape(c['cause'])} (e.g. {escape(example)})",
+                highlight=False,
+                soft_wrap=True,
+            )
         if len(causes) > 5:
             console.print(f"  ... {len(causes) - 5} more causes in the report", highlight=False)
     if run.tables is not None:
@@ -50,11 +55,12 @@ def print_run(run: BatchRun) -> None:
             f"tables: {escape(str(run.tables.nights))}, {escape(run.tables.movements.name)}, "
             f"{escape(run.tables.failures.name)}",
             highlight=False,
+            soft_wrap=True,
         )
     if run.report is not None:
-        console.print(f"report: {escape(str(run.report))}", highlight=False)
+        console.print(f"report: {escape(str(run.report))}", highlight=False, soft_wrap=True)
     if run.log_file is not None:
-        console.print(f"log: {escape(str(run.log_file))}", highlight=False)
+        console.print(f"log: {escape(str(run.log_file))}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
