@@ -78,3 +78,39 @@ def test_cli_start_does_not_import_the_batch_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_ctrl_c_keeps_finished_nights_and_the_same_command_resumes(
+    tmp_path: Path, night_files: dict[str, Path]
+) -> None:
+    import os
+    import signal
+    import time
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(12):
+        os.link(night_files[f"night{i % 3}"], d / f"n{i:02d}.edf")
+    out = tmp_path / "out"
+    cmd = [str(BIN), "batch", str(d), "--out", str(out), "-j", "1"]
+    # A terminal sends Ctrl-C to the whole process group: the command and its workers.
+    proc = subprocess.Popen(
+        cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any((out / "nights").glob("n*")):
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    _stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted: run the same command again to resume" in stderr
+    assert "Traceback" not in stderr
+    finished = pd.read_parquet(out / "nights.parquet")
+    assert 1 <= len(finished) < 12 and set(finished["status"]) == {"done"}
+    kept = len(list((out / "nights").iterdir()))
+    assert kept >= len(finished)
+
+    again = subprocess.run([*cmd, "-q"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"finished before  {kept}" in again.stdout
+    assert len(pd.read_parquet(out / "nights.parquet")) == 12

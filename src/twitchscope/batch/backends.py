@@ -68,6 +68,26 @@ def crash_outcome(task: NightTask, deaths: int, reason: str) -> NightOutcome:
     )
 
 
+def environment_outcome(task: NightTask, message: str) -> NightOutcome:
+    """Record a night that the back end could not run (retried by the next run)."""
+    spec = task.spec
+    bd = BatchDir(task.out)
+    stamps = {role: stat_input(path) for role, path in spec.inputs().items()}
+    bd.write_failure(
+        failure_record(
+            spec,
+            settings_digest=task.settings.digest(),
+            stamps=stamps,
+            key=None,
+            error=message,
+            kind="environment",
+            software_version=task.settings.software_version,
+        )
+    )
+    bd.clear_attempts(spec.folder)
+    return NightOutcome(spec.id, spec.folder, "failed", error=message, error_kind="environment")
+
+
 # --- local processes -----------------------------------------------------------------------
 
 
@@ -290,13 +310,14 @@ class DaskBackend:
             # When a worker dies the scheduler runs its night again elsewhere; the night's own
             # attempt count (run_night) records it as failed at its third start, so a retry
             # happens once with any scheduler setting of allowed-failures >= 2.
-            self._cluster = LocalCluster(
-                n_workers=self.workers or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with _sigint_ignored():
+                self._cluster = LocalCluster(
+                    n_workers=self.workers or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self._client = Client(self._cluster)
         return self
 
@@ -348,8 +369,11 @@ class DaskBackend:
                         queue.add(submit(task))
                         continue
                     outcome = crash_outcome(task, deaths, "Dask KilledWorker")
-                except Exception as exc:  # the task never ran (e.g. lost connection)
-                    outcome = crash_outcome(task, 1, f"{type(exc).__name__}: {exc}")
+                except Exception as exc:  # the task could not run there (e.g. not installed)
+                    outcome = environment_outcome(
+                        task,
+                        f"the Dask worker could not run this night: {type(exc).__name__}: {exc}",
+                    )
                 finally:
                     fut.release()
                 yield outcome
@@ -359,6 +383,22 @@ class DaskBackend:
         finally:
             for fut in list(of_future):
                 fut.cancel()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Start processes that inherit an ignored SIGINT: Ctrl-C in a terminal reaches the whole
+    process group, and only the driver should handle it (it stops the cluster in order)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _take(source: Iterator[NightTask], n: int) -> list[NightTask]:
