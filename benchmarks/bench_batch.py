@@ -313,27 +313,30 @@ def interrupted(cohort: Path, work: Path, workers: int, n_total: int) -> dict[st
 
 
 class Killer(threading.Thread):
-    """SIGKILLs the worker process that starts a night (its pid is in the night's attempts file)."""
+    """SIGKILLs the worker scoring a night once its half-written folder appears in ``.tmp/``.
+
+    The worker's pid is in the night's attempts file (``.tmp/attempts/<id>.json``).
+    """
 
     def __init__(self, out: Path, folder: str) -> None:
         super().__init__(daemon=True)
-        self.path = out / ".tmp" / "attempts" / f"{folder}.json"
+        self.attempts = out / ".tmp" / "attempts" / f"{folder}.json"
+        self.tmp = out / ".tmp"
+        self.folder = folder
         self.killed: int | None = None
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set() and self.killed is None:
-            try:
-                pid = int(json.loads(self.path.read_text())["starts"][-1]["pid"])
-            except (OSError, ValueError, KeyError, IndexError):
+            if not any(self.tmp.glob(f"{self.folder}~*")):
                 time.sleep(0.002)
                 continue
-            time.sleep(0.05)  # well into the night: reading and detecting
             try:
+                pid = int(json.loads(self.attempts.read_text())["starts"][-1]["pid"])
                 os.kill(pid, signal.SIGKILL)
                 self.killed = pid
-            except ProcessLookupError:
-                pass
+            except (OSError, ValueError, KeyError, IndexError):
+                time.sleep(0.002)
 
 
 def killed_workers(
@@ -491,7 +494,7 @@ def write_results(args: argparse.Namespace, ctx: dict[str, Any]) -> Path:
         lines += [
             f"## Worker processes killed mid-night ({k['backend']}, {k['workers']} workers)",
             "",
-            f"{k['kills']} worker process(es) were SIGKILLed 50 ms into the nights "
+            f"{k['kills']} worker process(es) were SIGKILLed while writing the nights "
             f"{', '.join(k['targets'])}; those nights ended {', '.join(k['target_status'])} "
             f"after {', '.join(map(str, k['target_attempts']))} attempts. The run took "
             f"{k['wall_s']:.1f} s. Same nights table (status and indices of every night) as the "

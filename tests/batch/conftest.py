@@ -50,36 +50,40 @@ def cohort(tmp_path: Path, night_files: dict[str, Path]) -> Path:
 
 
 class Killer:
-    """Kills the worker process that starts a given night, ``times`` times (SIGKILL).
+    """Kills the worker process scoring a given night, ``times`` times (SIGKILL), mid-night.
 
     The worker notes each start in ``OUT/.tmp/attempts/<folder>.json`` with its pid (that file is
-    how a night is retried once and then recorded as failed); this watches it from a thread.
+    how a night is retried once and then recorded as failed) and writes the night's files into
+    ``OUT/.tmp/<folder>~<random>/`` before renaming it; this kills the worker once such a
+    folder appears (mid-scoring, with files half written), from a thread.
     """
 
     def __init__(self, out: Path, folder: str, times: int) -> None:
-        self.path = out / ".tmp" / "attempts" / f"{folder}.json"
+        self.attempts = out / ".tmp" / "attempts" / f"{folder}.json"
+        self.tmp = out / ".tmp"
+        self.folder = folder
         self.times = times
         self.killed: list[int] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
-        seen: set[int] = set()
+        seen: set[str] = set()
         while not self._stop.is_set() and len(self.killed) < self.times:
-            try:
-                starts = json.loads(self.path.read_text())["starts"]
-            except (OSError, ValueError, KeyError):
+            partial = {p.name for p in self.tmp.glob(f"{self.folder}~*")} - seen
+            if not partial:
                 time.sleep(0.002)
                 continue
-            pid = int(starts[-1]["pid"])
-            if pid not in seen:
-                seen.add(pid)
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    self.killed.append(pid)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.002)
+            try:
+                pid = int(json.loads(self.attempts.read_text())["starts"][-1]["pid"])
+            except (OSError, ValueError, KeyError):
+                continue
+            seen |= partial
+            try:
+                os.kill(pid, signal.SIGKILL)
+                self.killed.append(pid)
+            except ProcessLookupError:
+                pass
 
     def __enter__(self) -> Killer:
         self._thread.start()

@@ -345,6 +345,8 @@ def run_batch(
                     )
             else:
                 _report_progress(progress, run, status, 0, t_start, None)
+            if not run.interrupted:
+                bd.clear_partial()  # left by workers killed mid-night (their nights were redone)
             finished = [(s, status[s.folder]) for s in found.nights if s.folder in status]
             run.done = sum(1 for _, st in finished if st == "done")
             run.failed = sum(1 for _, st in finished if st == "failed")

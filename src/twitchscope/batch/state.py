@@ -214,6 +214,20 @@ class BatchDir:
     def attempts_path(self, folder: str) -> Path:
         return self.attempts / f"{folder}.json"
 
+    # Folders being written: ``.tmp/<folder>~<random>``. "~" never occurs in a folder name
+    # (see safe_folder_name), so one night's partial folders are told apart from another's.
+    def partial_dir(self, folder: str) -> Path:
+        return self.tmp / f"{folder}~{uuid.uuid4().hex[:12]}"
+
+    def clear_partial(self, folder: str | None = None) -> None:
+        """Remove half-written folders of one night (or of every night)."""
+        import glob
+        import shutil
+
+        pattern = f"{glob.escape(folder)}~*" if folder is not None else "*~*"
+        for p in self.tmp.glob(pattern):
+            shutil.rmtree(p, ignore_errors=True)
+
     def read_done(self, folder: str) -> NightRecord | None:
         return _read_record(self.night_record_path(folder))
 

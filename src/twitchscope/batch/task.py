@@ -196,7 +196,8 @@ def run_night(task: NightTask) -> NightOutcome:
                 worker=worker_name(),
                 attempt=attempt,
             )
-        tmp = bd.tmp / f"{spec.folder}.{uuid.uuid4().hex[:12]}"
+        bd.clear_partial(spec.folder)  # what an earlier attempt killed mid-night left
+        tmp = bd.partial_dir(spec.folder)
         tmp.mkdir(parents=True)
         score_night(spec, tmp, settings)
         seconds = time.perf_counter() - t0
@@ -250,7 +251,7 @@ def _move_into_place(tmp: Path, final: Path, trash_dir: Path) -> None:
     """Rename the complete folder ``tmp`` to ``final``, replacing an older one."""
     old: Path | None = None
     if final.exists():
-        old = trash_dir / f"{final.name}.old.{uuid.uuid4().hex[:12]}"
+        old = trash_dir / f"{final.name}~old~{uuid.uuid4().hex[:12]}"
         os.replace(final, old)
     os.replace(tmp, final)
     if old is not None:
