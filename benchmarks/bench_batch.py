@@ -187,8 +187,14 @@ class TreeSampler:
 
 
 def command(cohort: Path, out: Path, workers: int, backend: str) -> list[str]:
+    """The command a user runs; ``backend`` is ``processes``, ``dask`` or ``processes+reports``
+    (the process pool with each night's report.html)."""
     cmd = [str(BIN), "batch", str(cohort), "--out", str(out), "-j", str(workers), "-q"]
-    return cmd + (["--dask"] if backend == "dask" else [])
+    if backend == "dask":
+        cmd.append("--dask")
+    if backend.endswith("+reports"):
+        cmd.append("--night-reports")
+    return cmd
 
 
 def env() -> dict[str, str]:
@@ -469,6 +475,16 @@ def write_results(args: argparse.Namespace, ctx: dict[str, Any]) -> Path:
                 f"{p['wall_s']:.1f} s ({d['wall_s'] - p['wall_s']:+.1f} s: cluster start-up and "
                 f"shutdown, task round trips)."
             )
+    for w in sorted({r["workers"] for r in rows}):
+        p, rp = by.get(("processes", w)), by.get(("processes+reports", w))
+        if p and rp:
+            extra = rp["night_s_median"] - p["night_s_median"]
+            notes.append(
+                f"Each night's report.html (`--night-reports`, {w} workers): "
+                f"{rp['nights_per_h']:.0f} nights/h against {p['nights_per_h']:.0f} without "
+                f"(median {extra:+.2f} s per night); off by default, since a cohort is read "
+                "through its tables and cohort report."
+            )
     lines += ["Notes (from this run's figures):", ""] + [f"- {n}" for n in notes] + [""]
 
     it = ctx.get("interrupted")
@@ -494,7 +510,8 @@ def write_results(args: argparse.Namespace, ctx: dict[str, Any]) -> Path:
         lines += [
             f"## Worker processes killed mid-night ({k['backend']}, {k['workers']} workers)",
             "",
-            f"{k['kills']} worker process(es) were SIGKILLed while writing the nights "
+            f"{k['kills']} worker process(es) were SIGKILLed mid-night (while scoring, once the "
+            f"night's temporary folder existed) in the nights "
             f"{', '.join(k['targets'])}; those nights ended {', '.join(k['target_status'])} "
             f"after {', '.join(map(str, k['target_attempts']))} attempts. The run took "
             f"{k['wall_s']:.1f} s. Same nights table (status and indices of every night) as the "
@@ -549,6 +566,7 @@ def main() -> int:
     ap.add_argument("--corrupt", type=int, default=len(CORRUPT_KINDS), choices=range(6))
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--backends", nargs="+", default=["processes", "dask"])
+    ap.add_argument("--no-night-reports", action="store_true")
     ap.add_argument("--no-interrupt", action="store_true")
     ap.add_argument("--no-kill", action="store_true")
     ap.add_argument("--out", default=str(RESULTS / "batch.md"))
@@ -580,6 +598,11 @@ def main() -> int:
             )
             ctx["runs"].append(r)
     top = max(args.workers)
+    if not args.no_night_reports:
+        print(f"== processes with night reports, {top} worker(s)", flush=True)
+        r = run_config(cohort, work, top, "processes+reports", damaged)
+        print(f"   {r['wall_s']:.1f} s, {r['nights_per_h']:.0f} nights/h", flush=True)
+        ctx["runs"].append(r)
     if not args.no_interrupt:
         print("== interrupted and resumed", flush=True)
         ctx["interrupted"] = interrupted(cohort, work, top, args.nights)
