@@ -171,6 +171,7 @@ class LocalPool:
         retry: deque[NightTask] = deque()
         deaths: dict[str, int] = {}
         pool: list[_Worker] = []
+        lost_idle = 0
 
         def next_task() -> NightTask | None:
             return retry.popleft() if retry else next(source, None)
@@ -185,12 +186,27 @@ class LocalPool:
                         w = self._start()
                         pool.append(w)
                     if w.task is None:
-                        w.conn.send(pending)
+                        try:
+                            w.conn.send(pending)
+                        except OSError:
+                            # It died while idle (e.g. chosen by the out-of-memory killer): no
+                            # night was lost; a new worker takes the night next round.
+                            lost_idle += 1
+                            if lost_idle > 3 * self.workers + 10:
+                                raise RuntimeError(
+                                    "batch worker processes die as soon as they start"
+                                ) from None
+                            w.process.join(1.0)
+                            w.conn.close()
+                            pool.remove(w)
+                            continue
                         w.task, w.started = pending, time.monotonic()
                         pending = next_task()
                 busy = [w for w in pool if w.task is not None]
                 if not busy:
-                    return
+                    if pending is None:
+                        return
+                    continue
                 waiting: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 ready = set(multiprocessing.connection.wait(waiting, timeout=1.0))
                 for w in busy:
