@@ -19,7 +19,6 @@ import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from twitchscope.batch.deps import require
@@ -480,12 +479,3 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def output_inside(source: Path, out: Path) -> bool:
-    """Whether the output folder lies inside the input folder (it is then not searched)."""
-    try:
-        out.resolve().relative_to(source.resolve())
-    except ValueError:
-        return False
-    return True

@@ -30,6 +30,7 @@ from twitchscope.errors import InputFileError, ValidationError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from twitchscope.batch.backends import Backend
     from twitchscope.batch.tables import TablePaths
     from twitchscope.scoring.rules import RuleSet
 
@@ -331,7 +332,7 @@ def run_batch(
                 len(unrunnable),
             )
             if to_run and backend_name == "processes":
-                backend: Any = LocalPool(min(n_workers, len(to_run)), timeout=timeout)
+                backend: Backend = LocalPool(min(n_workers, len(to_run)), timeout=timeout)
                 run.interrupted = _execute(
                     backend, to_run, bd, settings, run_id, status, run, progress, t_start
                 )
@@ -424,7 +425,7 @@ def _report_progress(
 
 
 def _execute(
-    backend: Any,
+    backend: Backend,
     to_run: list[NightSpec],
     bd: BatchDir,
     settings: BatchSettings,

@@ -8,7 +8,6 @@ when complete, so a night is either wholly there or not at all. Every error beco
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import shutil
@@ -256,11 +255,3 @@ def _move_into_place(tmp: Path, final: Path, trash_dir: Path) -> None:
     os.replace(tmp, final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the driver, which stops them in order."""
-    import signal
-
-    with contextlib.suppress(ValueError):  # not the main thread (a Dask worker thread)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
