@@ -12,7 +12,7 @@ import pytest
 
 from twitchscope.batch import run_batch
 from twitchscope.batch.tables import BASE_COLUMNS, FAILURE_COLUMNS, RUN_COLUMNS
-from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS
+from twitchscope.outputs import FILES, SCORED_COLUMNS, SUMMARY_KEYS
 
 pytestmark = pytest.mark.usefixtures("no_stray_processes")
 
@@ -29,7 +29,7 @@ def test_folder_run_writes_contract_tables_and_report(cohort: Path, tmp_path: Pa
 
     for name in ("night0", "night1", "night2"):
         d = out / "nights" / name
-        for f in ("leg_movements.csv", "scored_movements.csv", "summary.json", "batch.json"):
+        for f in (*(f for f in FILES if f != "report.html"), "batch.json"):
             assert (d / f).is_file(), f
         assert not (d / "report.html").exists()  # per-night reports are opt-in in batch
     assert not (out / "nights" / "broken").exists()

@@ -96,9 +96,12 @@ def _annotation_roles(path: str) -> dict[str, str]:
 
 
 def score_night(spec: NightSpec, out_dir: Path, settings: BatchSettings) -> None:
-    """Score one night and write the ``score`` output contract into ``out_dir``."""
-    from twitchscope.api import score
-    from twitchscope.outputs import write_outputs
+    """Score one night and write the ``score`` output contract into ``out_dir``.
+
+    The same function as ``twitchscope score`` (:func:`twitchscope.score_to_dir`); an annotation
+    file found beside the recording gives the stages when it holds them, else the events.
+    """
+    from twitchscope.api import score_to_dir
     from twitchscope.scoring.rules import RuleSet
 
     # JSON turned the rule set's tuples into lists; the rule set checks every value again.
@@ -115,16 +118,17 @@ def score_night(spec: NightSpec, out_dir: Path, settings: BatchSettings) -> None
         for role, path in _annotation_roles(spec.annotations).items():
             if roles[role] is None:
                 roles[role] = path
-    result = score(
+    score_to_dir(
         spec.recording,
+        out_dir,
         hypnogram=roles["hypnogram"],
         events=roles["events"],
         movements=roles["movements"],
         rules=rules,
         left=settings.left,
         right=settings.right,
+        report=settings.report,
     )
-    write_outputs(result, out_dir, report=settings.report)
 
 
 def run_night(task: NightTask) -> NightOutcome:

@@ -143,9 +143,14 @@ def register(app: typer.Typer) -> None:
         )
 
         from twitchscope.batch import BatchProgress, Discovery, run_batch
-        from twitchscope.cli.score import parse_rule_options
+        from twitchscope.errors import ValidationError
+        from twitchscope.scoring.rule_options import rules_from_text
 
-        options = parse_rule_options(rule or [])
+        try:
+            rule_set = rules_from_text(rules, rule or [])
+        except ValidationError as exc:  # name the command-line option in the message
+            field = exc.field.replace("rules.", "rule ", 1)
+            raise ValidationError(f"--{field}", exc.problem) from None
         with Progress(
             SpinnerColumn(),
             TextColumn("nights"),
@@ -196,8 +201,7 @@ def register(app: typer.Typer) -> None:
                 workers=workers,
                 scheduler=scheduler,
                 dask=dask,
-                rules=rules,
-                rule_options=options,
+                rules=rule_set,
                 left=left,
                 right=right,
                 night_reports=night_reports,
