@@ -70,3 +70,20 @@ def test_bids_layout_scores_with_the_events_tsv(
     row = run.nights.set_index("id").loc["sub-01_ses-1_task-sleep"]  # type: ignore[union-attr]
     assert row["hypnogram_source"].endswith("sub-01_ses-1_task-sleep_events.tsv")
     assert (tmp_path / "out" / "nights" / "sub-01_ses-1_task-sleep" / "summary.json").is_file()
+
+
+def test_manifest_roles_reach_the_scorer(tmp_path: Path, night_files: dict[str, Path]) -> None:
+    """hypnogram, events and movements columns are used as in ``twitchscope score``."""
+    rec = night_files["night0"]
+    truth = rec.with_name(rec.stem + ".truth_movements.csv")
+    hyp = rec.with_name(rec.stem + ".truth_hypnogram.csv")
+    manifest = tmp_path / "cohort.csv"
+    manifest.write_text(
+        f"id,recording,hypnogram,movements\ndetected,{rec},{hyp},\nreference,{rec},{hyp},{truth}\n"
+    )
+    run = run_batch(manifest, tmp_path / "out", workers=1)
+    assert (run.done, run.failed) == (2, 0)
+    nights = run.nights.set_index("id")  # type: ignore[union-attr]
+    assert list(nights["mode"]) == ["detect", "reference"]
+    assert nights.loc["reference", "movements"] == str(truth)
+    assert (nights["hypnogram_source"] == str(hyp)).all()
