@@ -70,6 +70,7 @@ def test_folder_run_writes_contract_tables_and_report(cohort: Path, tmp_path: Pa
 
     html = (out / "report.html").read_text()
     assert "PLMS index" in html and "Failures by cause" in html and "<script" not in html
+    assert "Highest PLMS index" in html and 'href="nights/night0/summary.json"' in html
     log = run.log_file
     assert log is not None and "'broken' failed" in log.read_text()
 

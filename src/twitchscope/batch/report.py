@@ -160,6 +160,19 @@ def cohort_context(run: BatchRun) -> dict[str, Any]:
             title="PLMS index distribution (per hour of sleep)",
             highlight_from=PLMS_BINS.index(PLMS_INDEX_CUTOFF_ADULT),
         )
+    top = done.copy()
+    top["_plms"] = pd.to_numeric(top.get("plms_index", pd.Series(dtype=float)), errors="coerce")
+    top = top[np.isfinite(top["_plms"])].sort_values("_plms", ascending=False).head(10)
+    ctx["highest"] = [
+        {
+            "id": str(r["id"]),
+            "folder": str(r["folder"]),
+            "plms_index": _fmt(float(r["_plms"])),
+            "tst_h": _fmt(float(pd.to_numeric(r.get("total_sleep_time_h"), errors="coerce"))),
+            "n_warnings": int(r["n_warnings"]) if pd.notna(r.get("n_warnings")) else 0,
+        }
+        for r in top.to_dict(orient="records")
+    ]
     above = []
     for name, label in (
         ("plms_index", "PLMS index"),
