@@ -262,8 +262,6 @@ def run_batch(
         require("distributed", "the Dask back end (--dask, --scheduler)")
     if workers is not None and workers < 1:
         raise ValidationError("--workers", f"must be at least 1, got {workers}")
-    if scheduler and workers is not None:
-        log.info("--workers is ignored with --scheduler (the cluster's workers are used)")
     if timeout is not None and (dask or scheduler):
         raise ValidationError("--timeout", "applies to the local process pool only")
     settings = _settings(rules, rule_options, left, right, night_reports)
@@ -307,7 +305,8 @@ def run_batch(
                 found.layout,
             )
             log.info(
-                "rules %s, left %r, right %r, night reports %s, back end %s%s",
+                "twitchscope %s; rules %s, left %r, right %r, night reports %s, back end %s%s",
+                settings.software_version,
                 settings.rules.get("name"),
                 left,
                 right,
