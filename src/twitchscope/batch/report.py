@@ -1,12 +1,14 @@
 """The cohort report (``DIR/report.html``): PLMS index distribution, cut-offs, failures, time.
 
-Rendered from ``batch/templates/cohort_report.html.j2`` with autoescaping on (ids, paths and
-error messages come from files); the charts are small inline SVG drawn here, so the page is
+Rendered from ``batch/templates/cohort_report.html``, which extends the reports' shared
+``base.html`` (styles, header, disclaimer footer, print rules), with autoescaping on: ids, paths
+and error messages come from files. The charts are small inline SVG drawn here, so the page is
 self-contained and quick to build for any cohort size.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import math
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from twitchscope.batch.spec import ROLES
 from twitchscope.results import CUTOFF_SOURCE, PLMS_INDEX_CUTOFF_ADULT, PLMS_INDEX_CUTOFF_CHILD
@@ -31,8 +34,8 @@ _MAX_CAUSE_CHARS = 240
 
 def _svg_bars(
     labels: Sequence[str], counts: Sequence[int], *, title: str, highlight_from: int | None = None
-) -> str:
-    """A small bar chart as inline SVG (labels are escaped here)."""
+) -> Markup:
+    """A small bar chart as inline SVG (its text is escaped here, so it is Markup)."""
     width, height, left, bottom, top = 640, 220, 40, 36, 14
     n = max(1, len(counts))
     peak = max([*counts, 1])
@@ -61,7 +64,7 @@ def _svg_bars(
             f'text-anchor="middle" fill="#5b6577">{html.escape(label)}</text>'
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
 def _bin_labels(edges: Sequence[float], unit: str = "") -> list[str]:
@@ -240,21 +243,41 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.2f} h"
 
 
-def render_cohort_report(run: BatchRun) -> str:
-    """The cohort report as a complete, self-contained HTML page."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+@functools.cache
+def _environment() -> Any:
+    """The report templates' environment with the batch templates in front (as the web app
+    does): ``cohort_report.html`` extends the shared ``base.html``."""
+    import jinja2
 
-    from twitchscope.report.page import render_page
+    from twitchscope.report.templating import install_helpers, template_loader
 
-    env = Environment(
-        loader=PackageLoader("twitchscope.batch", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader("twitchscope.batch", "templates"), template_loader()]
+        ),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    body = env.get_template("cohort_report.html.j2").render(**cohort_context(run))
-    subtitle = f"{run.total} nights · layout {run.layout} · output {run.out}"
-    return render_page("Cohort report: leg movements in sleep", body, subtitle=subtitle)
+    return install_helpers(env)
+
+
+def render_cohort_report(run: BatchRun, *, page_size: str = "a4") -> str:
+    """The cohort report as a complete, self-contained HTML page."""
+    from datetime import UTC, datetime
+
+    from twitchscope.report.templating import page_size_css
+
+    context = {
+        **cohort_context(run),
+        "title": "Cohort report: leg movements in sleep",
+        "subtitle": f"{run.total} nights · layout {run.layout} · output {run.out}",
+        "page_size": page_size_css(page_size),
+        "made_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    html: str = _environment().get_template("cohort_report.html").render(context)
+    return html
 
 
 def write_cohort_report(run: BatchRun, path: Path) -> Path:

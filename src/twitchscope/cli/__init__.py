@@ -45,6 +45,7 @@ _COMMAND_MODULES = (
     "assess",
     "diary",
     "ask",
+    "report",
     "batch",
 )
 
