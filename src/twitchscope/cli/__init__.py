@@ -47,6 +47,7 @@ _COMMAND_MODULES = (
     "ask",
     "report",
     "batch",
+    "serve",
 )
 
 for _name in _COMMAND_MODULES:
