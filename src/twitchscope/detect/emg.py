@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from twitchscope.detect import artefacts as art
-from twitchscope.detect.baseline import resting_level
+from twitchscope.detect.baseline import resting_level, resting_noise
 from twitchscope.detect.ecg import blank_envelope, r_peak_times
 from twitchscope.detect.filters import (
     block_length,
@@ -64,6 +64,13 @@ ENVELOPE_SCALE: Final[float] = math.pi / 2
 ONSET_LOOKBACK_S: Final[float] = 0.25
 #: Blocks averaged before taking a movement's peak amplitude.
 AMPLITUDE_SMOOTH_BLOCKS: Final[int] = 5
+#: The quiet test of the offset rule allows this many standard deviations of the envelope's own
+#: estimation noise at rest on top of ``offset_threshold_uv`` (see :func:`hysteresis`).
+NOISE_TOLERANCE: Final[float] = 2.5
+#: Artefact stretches up to this many groups (~1 s each) are bridged (cable motion caused by a
+#: body movement); longer ones (an electrode off, a lead picking up mains for minutes) end a
+#: movement running into them like any excluded stretch.
+BRIDGE_MAX_GROUPS: Final[int] = 20
 #: Shortest channel accepted, in seconds.
 MIN_DURATION_S: Final[float] = 2.0
 
@@ -80,7 +87,7 @@ def hysteresis(
     excluded: npt.NDArray[np.bool_],
     bridged: npt.NDArray[np.bool_],
     onset_uv: float,
-    offset_uv: float,
+    offset_uv: float | F32,
     offset_blocks: int,
     lookback_blocks: int = 0,
 ) -> tuple[I64, I64]:
@@ -137,6 +144,18 @@ def hysteresis(
         first_b = np.where(pos < b_idx.size, b_idx[np.minimum(pos, b_idx.size - 1)], n)
         on = np.where(first_b < on, first_b, on)
     return on, off
+
+
+def _short_runs(mask: npt.NDArray[np.bool_], max_len: int) -> npt.NDArray[np.bool_]:
+    """``mask`` with its True runs longer than ``max_len`` elements cleared."""
+    start, end = _runs(mask)
+    long = (end - start) > max_len
+    if not long.any():
+        return mask
+    d = np.zeros(mask.shape[0] + 1, dtype=np.int32)
+    np.add.at(d, start[long], 1)
+    np.add.at(d, end[long], -1)
+    return mask & ~(np.cumsum(d[:-1]) > 0)
 
 
 def merge_close(on: I64, off: I64, gap_blocks: float) -> tuple[I64, I64]:
@@ -294,15 +313,19 @@ def detect_leg_movements(
     rest_groups = rest[::group]
     codes = art.high_noise(codes, rest_groups, rules.max_resting_level_uv)
     excluded = np.repeat(codes != 0, group)[:nb]
-    bridged = np.repeat(codes == art.REASON_CODES["artefact"], group)[:nb]
+    bridged = np.repeat(
+        _short_runs(codes == art.REASON_CODES["artefact"], BRIDGE_MAX_GROUPS), group
+    )[:nb]
 
+    noise = resting_noise(env, rest, group, codes != 0)
+    off_uv = np.float32(rules.offset_threshold_uv) + np.float32(NOISE_TOLERANCE) * noise
     on, off = hysteresis(
         env,
         rest,
         excluded,
         bridged,
         rules.onset_threshold_uv,
-        rules.offset_threshold_uv,
+        off_uv,
         math.ceil(rules.offset_min_duration_s / block_s - 1e-9),
         round(ONSET_LOOKBACK_S / block_s),
     )

@@ -9,8 +9,9 @@ Choices, and why:
 - **Causal, one pass, not forward-backward.** The filter's group delay in the EMG band is a few
   milliseconds, far below the 50 ms resolution of the envelope and the 0.1 s tolerance of
   onsets, and one pass costs half of a forward-backward one (the filter is the single most
-  expensive step of detection). The state is warmed up on an odd extension of the first
-  second (see :func:`filter_emg`), so neither a DC offset nor the notch rings at the start.
+  expensive step of detection). The state is warmed up on a copy of the first second
+  placed before the start (see :func:`filter_emg`), so neither a DC offset nor the notch rings
+  at the start.
   The filter runs in numpy (:mod:`twitchscope.detect.iir`, equal to ``scipy.signal.sosfilt`` up
   to float32 rounding), chunk by chunk: :func:`envelope_blocks` keeps only the block envelope.
 - **Mains notch only when a mains peak is present**, found by a cheap spectral check on 64 one-
@@ -140,15 +141,20 @@ def _warm_state(
 ) -> tuple[npt.NDArray[np.float64], float]:
     """Filter state at the first sample, and the offset subtracted from the input.
 
-    The state is run over an odd extension of the first :data:`WARMUP_S` seconds
-    (``2 x[0] - x[m:0:-1]``), from the steady state of its first value. The returned offset
-    ``c`` (``x[0]``) is subtracted from every sample before filtering: the band-pass has no gain
-    at DC, so the output is the same, and float32 rounding is relative to the EMG, not to a
-    large electrode offset.
+    The state is run over a copy of the first :data:`WARMUP_S` seconds placed before the start
+    (``x[0:m]`` as if it had been recorded just before ``x[0]``), from the steady state of its
+    first value. A whole second holds whole cycles of 50 and 60 Hz mains at any whole-number
+    rate, so the hum continues without a phase jump into the signal and the notch does not ring
+    at the start (an odd extension reverses the hum's phase and let ~0.5 s of it through, enough
+    for a false movement at t = 0 when the hum is strong); the EMG's own jump at the join is a
+    noise-sized step that the band-pass forgets within a block. The returned offset ``c``
+    (``x[0]``) is subtracted from every sample before filtering: the band-pass has no gain at
+    DC, so the output is the same, and float32 rounding is relative to the EMG, not to a large
+    electrode offset.
     """
     c = float(x[0])
-    m = min(x.shape[0] - 1, max(1, int(WARMUP_S * fs)))
-    head = (np.float32(c) - x[m:0:-1]).astype(np.float32)  # 2 x[0] - x[m:0:-1], minus c
+    m = min(x.shape[0], max(1, round(WARMUP_S * fs)))
+    head = (x[:m] - np.float32(c)).astype(np.float32)
     zi = steady_state(sos) * float(head[0])
     _, state = filt.run(head, zi)
     return state, c
@@ -164,9 +170,9 @@ def _chunks(n: int, block: int) -> list[tuple[int, int]]:
 def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
     """Apply ``sos`` to ``x`` (float32, no NaN) in one causal pass, warmed up.
 
-    The filter state is first run over an odd extension of the first :data:`WARMUP_S` seconds
-    before the start (``2 x[0] - x[m:0:-1]``, continuous in value and slope, as ``filtfilt``
-    pads), so neither a DC offset nor the notch's slow settling rings at the start. Filtered
+    The filter state is first run over a copy of the first :data:`WARMUP_S` seconds placed
+    before the start (whole mains cycles, see :func:`_warm_state`), so neither a DC offset nor
+    the notch's slow settling rings at the start. Filtered
     chunk by chunk with the state carried over (:mod:`twitchscope.detect.iir`).
     """
     if x.shape[0] < 2:
