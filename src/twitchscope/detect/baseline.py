@@ -139,9 +139,7 @@ NOISE_POOL_GROUPS: Final[int] = 300
 NOISE_LOW_QUANTILE: Final[float] = 0.1
 
 
-def resting_noise(
-    env: F32, rest: F32, group: int, invalid_groups: npt.NDArray[np.bool_]
-) -> F32:
+def resting_noise(env: F32, rest: F32, group: int, invalid_groups: npt.NDArray[np.bool_]) -> F32:
     """Estimation noise of the envelope at rest (µV, one value per envelope value).
 
     The envelope of resting EMG is not flat: a ~50 ms rectified mean of noise fluctuates by

@@ -281,9 +281,7 @@ def inject(ctx: InjectionContext) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
         if missing:
             raise ValueError(f"injector {name!r} returned rows without column(s) {missing}")
         out = out.sort_values("onset", kind="stable").reset_index(drop=True)
-        is_lm = (
-            out["lm"].to_numpy(dtype=bool) if "lm" in out.columns else np.zeros(len(out), bool)
-        )
+        is_lm = out["lm"].to_numpy(dtype=bool) if "lm" in out.columns else np.zeros(len(out), bool)
         keep = np.zeros(len(out), dtype=bool)
         for i, (leg, on, du, amp, shape) in enumerate(
             zip(out["leg"], out["onset"], out["duration"], out["amplitude_uv"], out["shape"],

@@ -60,8 +60,13 @@ CHANNELS: dict[str, ChannelSpec] = {
 
 
 def rest_carrier(
-    rng: np.random.Generator, sc: Scenario, n: int, fs: float, duration: float,
-    params: dict[str, Any], leg: str,
+    rng: np.random.Generator,
+    sc: Scenario,
+    n: int,
+    fs: float,
+    duration: float,
+    params: dict[str, Any],
+    leg: str,
 ) -> npt.NDArray[np.float32]:
     """Unit-RMS resting noise whose spectrum differs per leg and drifts over the night.
 
@@ -82,8 +87,11 @@ def rest_carrier(
 
 
 def leak_weights(
-    rng: np.random.Generator, sc: Scenario, beats: npt.NDArray[np.float64],
-    posture_end: npt.NDArray[np.float64], duration: float,
+    rng: np.random.Generator,
+    sc: Scenario,
+    beats: npt.NDArray[np.float64],
+    posture_end: npt.NDArray[np.float64],
+    duration: float,
 ) -> tuple[npt.NDArray[np.float64], float, int]:
     """Per-beat QRS leak (µV, signed) of one leg: strength drifts, polarity may flip at posture
     changes (the leg's position relative to the heart's axis changes)."""  # fmt: skip

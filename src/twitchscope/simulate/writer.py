@@ -220,9 +220,10 @@ def write_night(
         "format": format + ("+D" if len(night.recording_gaps) else "+C"),
         "recording_gaps": [
             {"onset": float(o), "duration": float(d)}
-            for o, d in zip(night.recording_gaps["onset"], night.recording_gaps["duration"],
-                            strict=True)
-        ],  # fmt: skip
+            for o, d in zip(
+                night.recording_gaps["onset"], night.recording_gaps["duration"], strict=True
+            )
+        ],
         "recording": files.recording.name,
         "channels": {
             label: {"fs": s.fs, "unit": s.unit, "role": s.role}
