@@ -176,3 +176,24 @@ def test_folder_errors(tmp_path: Path) -> None:
     (tmp_path / "r.edf").write_bytes(b"0       ")
     with pytest.raises(InputFileError, match="has an annotation file"):
         validate_dataset(tmp_path)
+
+
+def test_cli_dataset_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from twitchscope.cli import main
+
+    folder = tmp_path / "data [x]"  # a markup-like folder name is printed as text
+    folder.mkdir()
+    simulate_night("rls", seed=4, duration_h=0.2).write(folder / "r4.edf")
+    out = tmp_path / "agreement.json"
+    assert main(["validate", "--dataset", str(folder), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "r4" in printed and "pooled" in printed and "Index agreement" in printed
+    data = json.loads(out.read_text())
+    assert data["nights"][0]["status"] == "ok" and data["pooled"]["all"]["n_ref"] > 0
+    assert main(["validate", "--dataset", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dataset"] == str(folder)
+    # both modes at once, or neither, is an error naming what to give
+    assert main(["validate", "--dataset", str(folder), "a.csv", "b.csv"]) != 0
+    assert "either a dataset folder" in capsys.readouterr().err
+    assert main(["validate"]) != 0
+    assert "--dataset FOLDER" in capsys.readouterr().err

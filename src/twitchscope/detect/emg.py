@@ -64,9 +64,16 @@ ENVELOPE_SCALE: Final[float] = math.pi / 2
 ONSET_LOOKBACK_S: Final[float] = 0.25
 #: Blocks averaged before taking a movement's peak amplitude.
 AMPLITUDE_SMOOTH_BLOCKS: Final[int] = 5
-#: The quiet test of the offset rule allows this many standard deviations of the envelope's own
-#: estimation noise at rest on top of ``offset_threshold_uv`` (see :func:`hysteresis`).
+#: The onset look-back treats a block as resting when it is within ``offset_threshold_uv`` plus
+#: this many standard deviations of the envelope's own estimation noise at rest (a 50 ms block
+#: of resting EMG fluctuates by 10-40 % of its level). 0 switches the noise allowance off
+#: everywhere (the rule before it: each block within 2 µV, which delayed offsets on noisy legs
+#: and made brief twitches pass the 0.5 s minimum).
 NOISE_TOLERANCE: Final[float] = 2.5
+#: The offset's quiet period is judged on its mean over 0.5 s, which allows this many standard
+#: deviations of the block noise on top of ``offset_threshold_uv`` (the mean of 10 correlated
+#: blocks fluctuates about 0.6 x as much as one block).
+WINDOW_NOISE_TOLERANCE: Final[float] = 1.5
 #: Artefact stretches up to this many groups (~1 s each) are bridged (cable motion caused by a
 #: body movement); longer ones (an electrode off, a lead picking up mains for minutes) end a
 #: movement running into them like any excluded stretch.
@@ -90,6 +97,7 @@ def hysteresis(
     offset_uv: float | F32,
     offset_blocks: int,
     lookback_blocks: int = 0,
+    window_uv: float | F32 | None = None,
 ) -> tuple[I64, I64]:
     """Onset and offset block indices of movements by the onset/offset rule.
 
@@ -109,6 +117,14 @@ def hysteresis(
     would make every movement shorter by its rise time (20-100 ms), enough to push genuine
     0.5-0.6 s movements below the minimum duration.
 
+    With ``window_uv`` the quiet test is made on the mean over each run of ``offset_blocks``
+    blocks instead of block by block: a block is quiet when it lies in a run of
+    ``offset_blocks`` blocks whose mean is below ``window_uv`` above rest ("a period of at
+    least 0.5 s during which the EMG stays within 2 µV of resting", judged on the period, so
+    that the envelope's own estimation noise in single 50 ms blocks does not delay an offset,
+    nor split a movement whose activity dips for a moment); each quiet block must then also be
+    below ``offset_uv`` itself.
+
     Returns
     -------
     (on, off)
@@ -116,7 +132,23 @@ def hysteresis(
     """
     n = env.shape[0]
     above = env - rest
-    quiet = ((above < offset_uv) | excluded) & ~bridged
+    if window_uv is None or n < offset_blocks or offset_blocks < 1:
+        low = above < offset_uv
+    else:
+        w = offset_blocks
+        c = np.concatenate([[0.0], np.cumsum(above, dtype=np.float64)])
+        mean = (c[w:] - c[:-w]) / w  # mean of the window starting at block i
+        limit = np.broadcast_to(np.asarray(window_uv, dtype=np.float64), (n,))[: n - w + 1]
+        starts = (mean < limit).astype(np.int32)
+        # block j is covered by a passing window starting at i for j - w < i <= j
+        cs = np.concatenate([[0], np.cumsum(starts)])
+        j = np.arange(n)
+        hi = np.minimum(j, n - w) + 1
+        lo = np.clip(j - w + 1, 0, n - w + 1)
+        # a block also has to be quiet itself: a window may pass with a movement's first or
+        # last block in it, which must not be taken for rest
+        low = ((cs[hi] - cs[lo]) > 0) & (above < offset_uv)
+    quiet = (low | excluded) & ~bridged
     qs, qe = _runs(quiet)
     long = (qe - qs) >= offset_blocks
     qs, qe = qs[long], qe[long]
@@ -319,6 +351,7 @@ def detect_leg_movements(
 
     noise = resting_noise(env, rest, group, codes != 0)
     off_uv = np.float32(rules.offset_threshold_uv) + np.float32(NOISE_TOLERANCE) * noise
+    window_uv = np.float32(rules.offset_threshold_uv) + np.float32(WINDOW_NOISE_TOLERANCE) * noise
     on, off = hysteresis(
         env,
         rest,
@@ -328,6 +361,7 @@ def detect_leg_movements(
         off_uv,
         math.ceil(rules.offset_min_duration_s / block_s - 1e-9),
         round(ONSET_LOOKBACK_S / block_s),
+        window_uv if NOISE_TOLERANCE > 0 else None,
     )
     on, off = merge_close(on, off, rules.merge_gap_s / block_s - 1e-9)
     long_enough = (off - on) * block_s >= rules.min_lm_duration_s - 1e-9

@@ -145,7 +145,6 @@ def leg_signal(
     rest = at_samples(level, 1.0, n, fs)
     data = rest_carrier(rng, sc, n, fs, duration, params, leg)
     data *= rest
-    del rest
     mine = movements[movements["leg"] == leg]
     on = mine["onset"].to_numpy(float)
     du = mine["duration"].to_numpy(float)
@@ -163,6 +162,12 @@ def leg_signal(
     env = burst_envelope(rng, n, fs, on, du, amp, gaps[gaps["leg"] == leg])
     if tonic is not None and len(tonic):
         env += tonic_envelope(n, fs, tonic)
+    # The muscle's own noise is independent of the resting noise, so their powers add: a burst
+    # component of RMS sqrt(env^2 + 2 rest env) makes the total RMS exactly rest + env, i.e.
+    # the truth amplitude is the rise of the EMG's RMS above its resting level.
+    env *= env + 2.0 * rest
+    np.sqrt(env, out=env)
+    del rest
     data += env * band_noise(rng, n, fs, CARRIER_BAND_HZ)
     del env
     weights, leak, flips = leak_weights(rng, sc, beats, posture_end, duration)
