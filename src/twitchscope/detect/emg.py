@@ -139,15 +139,16 @@ def hysteresis(
         c = np.concatenate([[0.0], np.cumsum(above, dtype=np.float64)])
         mean = (c[w:] - c[:-w]) / w  # mean of the window starting at block i
         limit = np.broadcast_to(np.asarray(window_uv, dtype=np.float64), (n,))[: n - w + 1]
-        starts = (mean < limit).astype(np.int32)
+        starts = np.zeros(n, dtype=np.int32)
+        starts[: n - w + 1] = mean < limit
+        del mean, c
         # block j is covered by a passing window starting at i for j - w < i <= j
-        cs = np.concatenate([[0], np.cumsum(starts)])
-        j = np.arange(n)
-        hi = np.minimum(j, n - w) + 1
-        lo = np.clip(j - w + 1, 0, n - w + 1)
+        cs = np.cumsum(starts, dtype=np.int32)
+        covered = cs.copy()
+        covered[w:] -= cs[: n - w]
         # a block also has to be quiet itself: a window may pass with a movement's first or
         # last block in it, which must not be taken for rest
-        low = ((cs[hi] - cs[lo]) > 0) & (above < offset_uv)
+        low = (covered > 0) & (above < offset_uv)
     quiet = (low | excluded) & ~bridged
     qs, qe = _runs(quiet)
     long = (qe - qs) >= offset_blocks

@@ -273,6 +273,7 @@ def simulate_night(
     rec_gaps = _recording_gaps(rng, sc, stages, duration)
     mov = _outside(mov, rec_gaps)
     other = _outside(other, rec_gaps)
+    artefacts = _outside(artefacts, rec_gaps)
     params["recording_gaps_s"] = [float(d) for d in rec_gaps["duration"]]
     mov = mov.loc[:, list(MOVEMENT_COLUMNS)]
 
