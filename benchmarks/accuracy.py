@@ -37,8 +37,8 @@ Shrout & Fleiss 1979) over nights.
 duration and no morphology rule, so that every burst it sees gets a measured duration; each
 true burst (LMs and the non-LM twitches and effort bursts of ``truth_other.csv``) is matched to
 these at IoU >= 0.2, and the measured minus true duration is summarised by true length. *Before*
-is the same detector with the offset rule's noise allowance switched off
-(``NOISE_TOLERANCE = 0``: the rule of the version before the held-out split).
+is the detector with the constants it had before the fix (commit 7830474): no noise allowance in
+the offset rule, a Q 30 notch for any mains peak, every artefact stretch bridged.
 """
 
 from __future__ import annotations
@@ -106,17 +106,28 @@ def _burst_durations(inputs: Any, sim: Any, before: bool) -> pd.DataFrame:
 
     from twitchscope.detect import detect_legs
     from twitchscope.detect import emg as emg_mod
+    from twitchscope.detect import filters as filters_mod
     from twitchscope.scoring.rules import WASM2016
     from twitchscope.validate.matching import match_by_iou
 
     rules = dataclasses.replace(WASM2016, min_lm_duration_s=1e-3, morphology_rule=False)
-    saved = emg_mod.NOISE_TOLERANCE
+    # "before": the constants of the detector before the fix (commit 7830474): no noise
+    # allowance in the offset rule, a Q 30 notch for any mains peak, every artefact bridged
+    old = {
+        (emg_mod, "NOISE_TOLERANCE"): 0.0,
+        (emg_mod, "BRIDGE_MAX_GROUPS"): 10**9,
+        (filters_mod, "NOTCH_Q"): 30.0,
+        (filters_mod, "MAINS_MIN_UV"): 0.0,
+    }
+    saved = {key: getattr(*key) for key in old}
     if before:
-        emg_mod.NOISE_TOLERANCE = 0.0
+        for (mod, name), value in old.items():
+            setattr(mod, name, value)
     try:
         dets = detect_legs(inputs.left, inputs.right, rules=rules, r_times=inputs.r_times)
     finally:
-        emg_mod.NOISE_TOLERANCE = saved
+        for (mod, name), value in saved.items():
+            setattr(mod, name, value)
     other = sim.other_activity
     bursts = pd.concat(
         [
@@ -231,7 +242,8 @@ def one_night(args: tuple[str, int, str, float | None]) -> tuple[dict[str, Any],
             row[f"psg_r_{leg}"] = a.recall
         row["psg_plm_index"] = psg["plm_index"]
 
-        # truth indices: the scorer on the simulator's movements, same stages and events
+        # truth indices: the scorer on the simulator's movements, same stages and events; the
+        # recording pauses (EDF+D) hold no recorded time, so they are left out of the truth too
         for name, rules in (("wasm", WASM2016), ("aasm", AASM)):
             t = score_leg_movements(
                 truth,
@@ -240,6 +252,7 @@ def one_night(args: tuple[str, int, str, float | None]) -> tuple[dict[str, Any],
                 hypnogram=sim.hypnogram,
                 events=sim.events,
                 recording_start=sim.start,
+                excluded=sim.recording_gaps if len(sim.recording_gaps) else None,
             )
             row[f"truth_plms_{name}"] = t.indices.plms_index
     finally:
@@ -475,8 +488,10 @@ def render(df: pd.DataFrame, dd: pd.DataFrame, command: str, label: str) -> str:
             "",
             "Measured minus true duration (s) of every true burst, LMs and non-LM bursts "
             "(twitches, effort bursts), with detection run without the 0.5 s minimum and the "
-            "morphology rule; *before*: the offset rule without its noise allowance (as before "
-            "the fix). *measured >= 0.5 s* is the share that would pass the minimum duration: "
+            "morphology rule; *before*: the detector's constants before the fix (commit 7830474: "
+            "no noise allowance in the offset rule, Q 30 notch for any mains peak, every "
+            "artefact bridged). *measured >= 0.5 s* is the share that would pass the minimum "
+            "duration: "
             "for bursts < 0.5 s these are false LMs unless another rule rejects them.",
             "",
             markdown_table(duration_table(dd)),

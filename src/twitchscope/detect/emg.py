@@ -166,9 +166,9 @@ def hysteresis(
     valid = has & (first_on < seg_end)
     on, off = first_on[valid].astype(np.int64), seg_end[valid]
     if lookback_blocks > 0 and on.size:
-        low = np.flatnonzero((above < offset_uv) | excluded)
-        pos = np.searchsorted(low, on) - 1
-        last_low = np.where(pos >= 0, low[np.maximum(pos, 0)], -1)
+        low_idx = np.flatnonzero((above < offset_uv) | excluded)
+        pos = np.searchsorted(low_idx, on) - 1
+        last_low = np.where(pos >= 0, low_idx[np.maximum(pos, 0)], -1)
         on = np.maximum(np.maximum(last_low + 1, on - lookback_blocks), seg_start[valid])
     b_idx = np.flatnonzero(bridged)
     if b_idx.size and on.size:
