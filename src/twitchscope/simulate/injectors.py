@@ -281,7 +281,9 @@ def inject(ctx: InjectionContext) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
         if missing:
             raise ValueError(f"injector {name!r} returned rows without column(s) {missing}")
         out = out.sort_values("onset", kind="stable").reset_index(drop=True)
-        is_lm = out["lm"].to_numpy(dtype=bool) if "lm" in out.columns else np.zeros(len(out), bool)
+        # rows without an ``lm`` value (NaN after a concat) are not LMs
+        lm_col = out["lm"] if "lm" in out.columns else pd.Series(False, index=out.index)
+        is_lm = lm_col.fillna(False).astype(bool).to_numpy()
         keep = np.zeros(len(out), dtype=bool)
         for i, (leg, on, du, amp, shape) in enumerate(
             zip(out["leg"], out["onset"], out["duration"], out["amplitude_uv"], out["shape"],
