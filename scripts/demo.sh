@@ -34,3 +34,6 @@ echo
 echo "Reports written:"
 echo "  $out/score/report.html          (the night: indices, overview, intervals)"
 echo "  $out/assessment/assessment.html (the clinical picture)"
+echo "Exports:"
+echo "  $out/score/scored_movements.edf   (EDF+ annotations: open beside the night in EDFbrowser)"
+echo "  $out/score/summary.csv            (the indices as one row)"

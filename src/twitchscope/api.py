@@ -1,12 +1,17 @@
-"""``twitchscope.score``: one call from a recording to scored leg movements.
+"""``twitchscope.score`` and ``twitchscope.score_to_dir``: from a recording to scored leg movements.
 
-The work is split in steps the CLI shows as progress: :func:`~twitchscope.prepare.prepare` (read
+The work is split in steps, each a public function: :func:`~twitchscope.prepare.prepare` (read
 the leg channels and the annotations), :func:`detect_movements` (or :func:`reference_movements`),
-:func:`score_prepared`. :func:`score` runs them all.
+:func:`score_prepared`; then :func:`twitchscope.outputs.write_outputs` (tables, summary, exports)
+and :func:`twitchscope.report.score_report.render_score_report` (report.html). :func:`score` runs
+the first three, :func:`score_to_dir` all of them: it is the whole ``twitchscope score`` command,
+which the CLI, the web app and the cohort runner call alike. Both report each step to an optional
+``progress`` callback as plain :class:`~twitchscope.progress.ProgressEvent` values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -18,17 +23,21 @@ import pandas as pd
 from twitchscope.errors import InputFileError
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.prepare import PreparedInputs, prepare
+from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
 from twitchscope.results import ScoreResult
 from twitchscope.scoring.rules import RuleSet, get_rules
 
 __all__ = [
     "Movements",
     "PreparedInputs",
+    "ProgressCallback",
+    "ProgressEvent",
     "detect_movements",
     "prepare",
     "reference_movements",
     "score",
     "score_prepared",
+    "score_to_dir",
 ]
 
 
@@ -141,6 +150,45 @@ def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet)
     )
 
 
+def _run_score(
+    recording: Any,
+    steps: StepTimer,
+    *,
+    hypnogram: Hypnogram | str | PathLike[str] | None,
+    events: pd.DataFrame | str | PathLike[str] | None,
+    rules: str | RuleSet,
+    left: str | None,
+    right: str | None,
+    movements: pd.DataFrame | str | PathLike[str] | None,
+    stage_codes: Mapping[int, str] | str | None,
+) -> ScoreResult:
+    """The read, detect (or reference) and score steps, timed and reported by ``steps``."""
+    rs = get_rules(rules)
+    with steps.step("read", "reading the recording") as end:
+        inputs = prepare(
+            recording,
+            hypnogram=hypnogram,
+            events=events,
+            left=left,
+            right=right,
+            load_signals=movements is None,
+            stage_codes=stage_codes,
+        )
+        end("read the recording")
+    if movements is None:
+        with steps.step("detect", "detecting leg movements") as end:
+            mv = detect_movements(inputs, rs)
+            end(f"detected {len(mv.table)} leg movements")
+    else:
+        with steps.step("reference", "reading reference leg movements") as end:
+            mv = reference_movements(movements, inputs)
+            end(f"read {len(mv.table)} reference leg movements")
+    with steps.step("score", f"scoring ({rs.name})") as end:
+        result = score_prepared(inputs, mv, rs)
+        end(f"scored ({rs.name})")
+    return result
+
+
 def score(
     recording: Any,
     *,
@@ -150,6 +198,8 @@ def score(
     left: str | None = None,
     right: str | None = None,
     movements: pd.DataFrame | str | PathLike[str] | None = None,
+    stage_codes: Mapping[int, str] | str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ScoreResult:
     """Detect (or take) leg movements of one night and score them to WASM 2016 or AASM.
 
@@ -166,12 +216,20 @@ def score(
         Respiratory events and arousals (event-table columns); by default from the
         hypnogram file or the recording's annotations.
     rules : str or RuleSet
-        ``"wasm2016"`` (default), ``"aasm"`` or a :class:`~twitchscope.scoring.rules.RuleSet`.
+        ``"wasm2016"`` (default), ``"aasm"`` or a :class:`~twitchscope.scoring.rules.RuleSet`
+        (options given as text: :func:`twitchscope.scoring.rule_options.rules_from_text`).
     left, right : str, optional
-        Leg channel labels, when the alias table does not find them.
+        Leg channel labels (or roles), when the alias table does not find them.
     movements : DataFrame or path-like, optional
         Reference single-leg movements (``leg, onset, duration`` table, EDF+ annotations, NSRR
         or Profusion XML): scored instead of detected, as PLMScoRe and SOMAS do.
+    stage_codes : mapping of int to str, or str, optional
+        Integer stage codes used in the ``hypnogram`` file, e.g. ``"0=W,1=N1,2=N2,3=N3,5=R"``
+        (see :func:`twitchscope.prepare.stage_code_mapping`); codes differ between tools, so
+        none is assumed.
+    progress : callable, optional
+        Called with a :class:`~twitchscope.progress.ProgressEvent` when each step (``read``,
+        ``detect`` or ``reference``, ``score``) starts and ends.
 
     Returns
     -------
@@ -182,18 +240,84 @@ def score(
     TwitchscopeError
         For bad input (missing or flat leg channel, hypnogram not fitting the recording, ...).
     """
-    rs = get_rules(rules)
-    inputs = prepare(
+    return _run_score(
         recording,
+        StepTimer(progress, total=3),
         hypnogram=hypnogram,
         events=events,
+        rules=rules,
         left=left,
         right=right,
-        load_signals=movements is None,
+        movements=movements,
+        stage_codes=stage_codes,
     )
-    mv = (
-        detect_movements(inputs, rs)
-        if movements is None
-        else reference_movements(movements, inputs)
+
+
+def score_to_dir(
+    recording: Any,
+    out: str | PathLike[str],
+    *,
+    hypnogram: Hypnogram | str | PathLike[str] | None = None,
+    events: pd.DataFrame | str | PathLike[str] | None = None,
+    rules: str | RuleSet = "wasm2016",
+    left: str | None = None,
+    right: str | None = None,
+    movements: pd.DataFrame | str | PathLike[str] | None = None,
+    stage_codes: Mapping[int, str] | str | None = None,
+    report: bool = True,
+    progress: ProgressCallback | None = None,
+) -> ScoreResult:
+    """Score one night and write the output contract of ``twitchscope score`` into ``out``.
+
+    This is the whole ``score`` command: read, detect (or take reference movements), score,
+    write the tables, ``summary.json`` and the exports (see :mod:`twitchscope.outputs`), and
+    draw ``report.html``.
+
+    Parameters
+    ----------
+    recording : str, path-like, Recording or mne.io.BaseRaw
+        As for :func:`score`.
+    out : path-like
+        Output directory, created when missing; an existing file of that name is an error
+        (checked before any work).
+    hypnogram, events, rules, left, right, movements, stage_codes
+        As for :func:`score`.
+    report : bool
+        Also draw ``report.html`` (default True).
+    progress : callable, optional
+        Called with a :class:`~twitchscope.progress.ProgressEvent` when each step (``read``,
+        ``detect`` or ``reference``, ``score``, ``write``, ``report``) starts and ends.
+
+    Returns
+    -------
+    ScoreResult
+        The scored night (also written to ``out``).
+
+    Raises
+    ------
+    TwitchscopeError
+        For bad input, or an output directory that cannot be created or written.
+    """
+    from twitchscope.outputs import check_output_dir, write_outputs, write_report
+
+    d = check_output_dir(out)
+    steps = StepTimer(progress, total=5 if report else 4)
+    result = _run_score(
+        recording,
+        steps,
+        hypnogram=hypnogram,
+        events=events,
+        rules=rules,
+        left=left,
+        right=right,
+        movements=movements,
+        stage_codes=stage_codes,
     )
-    return score_prepared(inputs, mv, rs)
+    with steps.step("write", "writing tables, summary and exports") as end:
+        write_outputs(result, d, report=False)
+        end("wrote tables, summary.json and exports")
+    if report:
+        with steps.step("report", "drawing report.html") as end:
+            write_report(result, d / "report.html")
+            end("drew report.html")
+    return result

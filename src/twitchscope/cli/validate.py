@@ -1,141 +1,23 @@
 """CLI: ``twitchscope validate`` -- agreement of leg movements with a reference.
 
-Two modes: ``twitchscope validate PREDICTED REFERENCE`` compares one night's movements with a
-reference; ``twitchscope validate --dataset FOLDER`` runs detection on every recording of a
-scored dataset and compares it with the recording's annotation file
-(:func:`twitchscope.validate.dataset.validate_dataset`).
+Thin: :func:`twitchscope.validate.run_validation` does the work; this prints its tables or JSON
+and writes the JSON with :func:`twitchscope.outputs.write_validation`. With ``--dataset FOLDER``
+:func:`twitchscope.validate.dataset.validate_dataset` runs detection on every recording of a
+scored dataset and compares it with the recording's annotation file, night by night and pooled.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.text import Text
 
-from twitchscope.cli._common import console, err_console
+from twitchscope.cli._common import console, plain, print_warning
 
 if TYPE_CHECKING:
     from twitchscope.validate import ValidationResult
     from twitchscope.validate.dataset import DatasetValidation
-
-
-def run_validate(
-    predicted: Path,
-    reference: Path,
-    *,
-    iou: float = 0.2,
-    onset_tolerance: float = 0.5,
-    hypnogram: Path | None = None,
-    events: Path | None = None,
-    rules: str = "wasm2016",
-    recording_duration: float | None = None,
-) -> ValidationResult:
-    """Compare the two sides' leg movements and, when both can be scored, their indices.
-
-    The hypnogram is ``hypnogram`` when given, else the reference file's own stages (an EDF+ or
-    XML reference usually has them); without stages the index comparison is per hour of
-    recording. The recording length comes from ``recording_duration``, the predicted side's
-    ``summary.json``, the hypnogram, or (a lower bound, with a warning) the last movement.
-    """
-    import dataclasses
-
-    from twitchscope.errors import TwitchscopeError
-    from twitchscope.validate import compare_movements, index_agreement, load_movements
-    from twitchscope.validate.load import read_output_summary, recording_duration_for
-
-    pred = load_movements(predicted)
-    ref = load_movements(reference)
-    result = compare_movements(pred, ref, iou=iou, onset_tolerance=onset_tolerance)
-    warnings = list(result.warnings)
-    hyp = None
-    ev = None
-    if hypnogram is not None:
-        from twitchscope.io.annotations import read_annotations
-
-        ann = read_annotations(hypnogram)
-        hyp = ann.require_hypnogram()
-        ev = ann.events
-    elif reference.suffix.lower() != ".csv" and not reference.is_dir():
-        from twitchscope.io.annotations import read_annotations
-
-        try:
-            ann = read_annotations(reference)
-            hyp, ev = ann.hypnogram, ann.events
-        except TwitchscopeError:
-            hyp = None
-    summary = read_output_summary(predicted)
-    if hyp is None:
-        # A score output records where its stages came from: use the same ones.
-        source = _summary_file(summary, "hypnogram_source")
-        if source is not None:
-            from twitchscope.io.annotations import read_annotations
-
-            try:
-                ann = read_annotations(source)
-                hyp = ann.hypnogram
-                ev = ann.events if ev is None else ev
-            except TwitchscopeError:
-                hyp = None
-    if events is not None:
-        from twitchscope.io.annotations import read_annotations
-
-        ev = read_annotations(events).events
-    elif ev is None:
-        ev_source = _summary_file(summary, "events_source")
-        if ev_source is not None:
-            from twitchscope.io.annotations import read_annotations
-
-            try:
-                ev = read_annotations(ev_source).events
-            except TwitchscopeError:
-                ev = None
-    if ev is not None:
-        ev = ev[ev["kind"] != "limb_movement"].reset_index(drop=True)
-    if recording_duration is not None:
-        duration, origin = float(recording_duration), "option"
-    else:
-        duration, origin = recording_duration_for(pred, ref, summary, hyp)
-    if origin == "last movement":
-        warnings.append(
-            "recording length unknown: taken as the end of the last movement for the index "
-            "comparison (give --recording-duration)"
-        )
-    if hyp is None:
-        warnings.append("no hypnogram: indices compared per hour of recording, not of sleep")
-    try:
-        agreement = index_agreement(
-            pred, ref, recording_duration=duration, rules=rules, hypnogram=hyp, events=ev
-        )
-    except TwitchscopeError as exc:
-        agreement = {}
-        warnings.append(f"indices not compared: {exc}")
-    return dataclasses.replace(result, index_agreement=agreement, warnings=warnings)
-
-
-def _emit(payload: dict[str, Any], out: Path | None, as_json: bool) -> None:
-    """Write ``payload`` as JSON to ``out`` and/or stdout."""
-    text = json.dumps(payload, indent=2, allow_nan=False)
-    if out is not None:
-        try:
-            out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            from twitchscope.errors import InputFileError
-
-            raise InputFileError(out, f"cannot write ({exc.strerror})") from None
-    if as_json:
-        print(text)
-
-
-def _summary_file(summary: dict[str, Any], key: str) -> Path | None:
-    """The annotation file a score output names under ``key`` (``"X (annotations)"`` or X)."""
-    text = summary.get(key)
-    if not isinstance(text, str) or not text:
-        return None
-    path = Path(text.removesuffix(" (annotations)"))
-    return path if path.is_file() else None
 
 
 def _fmt(v: Any, digits: int = 3) -> str:
@@ -151,7 +33,9 @@ def print_validation(result: ValidationResult) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"Event agreement (IoU >= {result.iou:g}; onset within {result.onset_tolerance:g} s)",
+        title=plain(
+            f"Event agreement (IoU >= {result.iou:g}; onset within {result.onset_tolerance:g} s)"
+        ),
         show_edge=False,
         header_style="bold",
     )
@@ -159,7 +43,7 @@ def print_validation(result: ValidationResult) -> None:
         t.add_column(col, justify="left" if col == "leg" else "right")
     for leg, a in result.legs.items():
         t.add_row(
-            leg,
+            plain(leg),
             str(a.n_pred),
             str(a.n_ref),
             str(a.tp),
@@ -175,7 +59,7 @@ def print_validation(result: ValidationResult) -> None:
     rows = [(k, v) for k, v in ia.items() if isinstance(v, dict)]
     if rows:
         it = Table(
-            title=f"Index agreement ({ia.get('rules', '')}, {ia.get('index_basis', '')})",
+            title=plain(f"Index agreement ({ia.get('rules', '')}, {ia.get('index_basis', '')})"),
             show_edge=False,
             header_style="bold",
         )
@@ -183,12 +67,15 @@ def print_validation(result: ValidationResult) -> None:
             it.add_column(col, justify="left" if col == "index" else "right")
         for k, v in rows:
             it.add_row(
-                k, _fmt(v["predicted"], 2), _fmt(v["reference"], 2), _fmt(v["difference"], 2)
+                plain(k),
+                _fmt(v["predicted"], 2),
+                _fmt(v["reference"], 2),
+                _fmt(v["difference"], 2),
             )
         console.print(it)
-        console.print(f"[dim]{ia.get('note', '')}[/]", highlight=False)
+        console.print(plain(ia.get("note", ""), "dim"), highlight=False)
     for w in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        print_warning(w)
 
 
 def print_dataset(result: DatasetValidation) -> None:
@@ -196,8 +83,10 @@ def print_dataset(result: DatasetValidation) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"Agreement per night ({result.rules}; IoU >= {result.iou:g}; onset within "
-        f"{result.onset_tolerance:g} s; PLMS/h detected/reference; errors are medians)",
+        title=plain(
+            f"Agreement per night ({result.rules}; IoU >= {result.iou:g}; onset within "
+            f"{result.onset_tolerance:g} s; PLMS/h detected/reference; errors are medians)"
+        ),
         show_edge=False,
         header_style="bold",
     )
@@ -220,12 +109,12 @@ def print_dataset(result: DatasetValidation) -> None:
         if i == len(rows) - 1:
             t.add_section()
         t.add_row(
-            Text(str(row["night"])),  # file names are data, not markup
+            plain(row["night"]),  # file names are data, not markup
             count(row["n_pred"]), count(row["n_ref"]), num(row["precision"], 2),
             num(row["recall"], 2), num(row["f1"]), num(row["onset_error_median_s"], 2),
             num(row["offset_error_median_s"], 2),
             f"{num(row['plms_index_pred'], 1)}/{num(row['plms_index_ref'], 1)}",
-            Text(str(row["status"])),
+            plain(row["status"]),
         )  # fmt: skip
     console.print(t)
     if result.index_agreement:
@@ -234,13 +123,13 @@ def print_dataset(result: DatasetValidation) -> None:
             it.add_column(col, justify="left" if col == "index" else "right")
         for key, v in result.index_agreement.items():
             it.add_row(
-                key, str(int(v["nights"])), f"{v['mean_predicted']:.2f}",
+                plain(key), str(int(v["nights"])), f"{v['mean_predicted']:.2f}",
                 f"{v['mean_reference']:.2f}", f"{v['mean_difference']:+.2f}", f"{v['mae']:.2f}",
                 "n/a" if v["icc_2_1"] != v["icc_2_1"] else f"{v['icc_2_1']:.3f}",
             )  # fmt: skip
         console.print(it)
     for w in result.warnings:
-        err_console.print("[yellow]warning:[/] ", Text(w), sep="", highlight=False)
+        print_warning(w)
 
 
 def run_dataset(
@@ -256,19 +145,34 @@ def run_dataset(
     """Validate a dataset folder, with a progress bar on stderr."""
     from rich.progress import Progress
 
+    from twitchscope.cli._common import err_console
     from twitchscope.validate.dataset import NightPair, validate_dataset
 
     with Progress(console=err_console, transient=True, disable=quiet) as progress:
         task = progress.add_task("validating", total=None)
 
         def step(pair: NightPair, i: int, total: int) -> None:
-            progress.update(task, total=total, completed=i)
-            progress.update(task, description=f"night {i + 1}/{total}")
+            progress.update(task, total=total, completed=i, description=f"night {i + 1}/{total}")
 
         return validate_dataset(
             folder, rules=rules, iou=iou, onset_tolerance=onset_tolerance, left=left,
             right=right, progress=step,
         )  # fmt: skip
+
+
+def write_dataset_json(result: DatasetValidation, folder: Path, out: Path | None) -> str:
+    """The dataset result as JSON text, also written to ``out`` when given."""
+    import json
+
+    text = json.dumps(result.to_dict() | {"dataset": str(folder)}, indent=2, allow_nan=False)
+    if out is not None:
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            from twitchscope.errors import InputFileError
+
+            raise InputFileError(out, f"cannot write ({exc.strerror})") from None
+    return text
 
 
 def register(app: typer.Typer) -> None:
@@ -295,17 +199,17 @@ def register(app: typer.Typer) -> None:
         dataset: Annotated[
             Path | None,
             typer.Option(
-                help="A scored dataset's folder (recordings with their annotation files: CAP "
-                "Sleep Database, DREAMS, NSRR, ...): detect on every recording and print the "
+                help="A scored dataset's folder (recordings with their annotation files: NSRR, "
+                "CAP Sleep Database, DREAMS, ...): detect on every recording and print the "
                 "agreement per night and pooled.",
                 show_default=False,
             ),
         ] = None,
         left: Annotated[
-            str | None, typer.Option(help="Left leg channel label (--dataset).")
+            str | None, typer.Option(help="Left leg channel label (with --dataset).")
         ] = None,
         right: Annotated[
-            str | None, typer.Option(help="Right leg channel label (--dataset).")
+            str | None, typer.Option(help="Right leg channel label (with --dataset).")
         ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of tables.")
@@ -329,7 +233,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Event precision, recall and F1 per leg, onset/offset error and index agreement."""
+        from rich.text import Text
+
         from twitchscope.errors import ValidationError
+        from twitchscope.outputs import validation_json, write_validation
+        from twitchscope.validate import run_validation
 
         if dataset is not None:
             if predicted is not None or reference is not None:
@@ -340,15 +248,18 @@ def register(app: typer.Typer) -> None:
                 dataset, rules=rules, iou=iou, onset_tolerance=onset_tolerance, left=left,
                 right=right, quiet=as_json,
             )  # fmt: skip
-            _emit(ds.to_dict() | {"dataset": str(dataset)}, out, as_json)
-            if not as_json:
+            text = write_dataset_json(ds, dataset, out)
+            if as_json:
+                print(text)
+            else:
                 print_dataset(ds)
                 if out is not None:
-                    console.print("written to ", Text(str(out)), sep="", highlight=False)
+                    console.print(Text.assemble("written to ", (str(out), "bold")), highlight=False)
             return
         if predicted is None or reference is None:
             raise ValidationError("arguments", "give PREDICTED and REFERENCE, or --dataset FOLDER")
-        result = run_validate(
+
+        result = run_validation(
             predicted,
             reference,
             iou=iou,
@@ -358,20 +269,11 @@ def register(app: typer.Typer) -> None:
             rules=rules,
             recording_duration=recording_duration,
         )
-        payload = result.to_dict()
-        payload["predicted"] = str(predicted)
-        payload["reference"] = str(reference)
-        text = json.dumps(payload, indent=2, allow_nan=False)
         if out is not None:
-            try:
-                out.write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                from twitchscope.errors import InputFileError
-
-                raise InputFileError(out, f"cannot write ({exc.strerror})") from None
+            write_validation(result, out)
         if as_json:
-            print(text)
+            print(validation_json(result))
         else:
             print_validation(result)
             if out is not None:
-                console.print(f"written to [bold]{out}[/]", highlight=False)
+                console.print(Text.assemble("written to ", (str(out), "bold")), highlight=False)

@@ -3,6 +3,12 @@
 The keys checked and the PLMS cut-offs come from ``plm.json``. When ``index_basis`` is
 ``recording_time`` (no hypnogram) the "PLMS index" is PLM per hour of recording: it is never
 compared with the PLMS cut-off as if it were per hour of sleep.
+
+Recording facts for the rules come from *providers*: functions that turn a summary into facts,
+plain reasons and notes. The periodic-limb-movement provider is built in; another kind of
+movement found on a recording (other twitch kinds, for example) adds its own provider with
+:func:`register_recording_facts`, reading its keys from :attr:`RecordingSummary.extra`, and the
+rules may then name its facts (``{"recording": "fact_name", "is": true}``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,26 @@ from typing import Any
 
 from twitchscope.clinical.jsonfile import read_json_object
 from twitchscope.clinical.knowledge import Knowledge, load_knowledge
+from twitchscope.clinical.recording_facts import (
+    PLM_FACTS,
+    FactProvider,
+    extra_providers,
+    recording_fact_names,
+    register_recording_facts,
+)
 from twitchscope.errors import InputFileError
+
+# The registry lives in recording_facts (so the knowledge base can check fact names without a
+# cycle); its names are re-exported here, where they were first.
+__all__ = [
+    "PLM_FACTS",
+    "FactProvider",
+    "RecordingSummary",
+    "load_recording_summary",
+    "recording_fact_names",
+    "recording_facts",
+    "register_recording_facts",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,7 @@ class RecordingSummary:
     channels: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def staged(self) -> bool:
@@ -117,25 +143,13 @@ def load_recording_summary(
         channels=dict(vals["channels"]),
         warnings=list(vals["warnings"]),
         source=where,
+        extra={k: v for k, v in doc.items() if k not in required and k != "index_basis"},
     )
 
 
-def recording_facts(
-    summary: RecordingSummary, age: float | None, knowledge: Knowledge | None = None
+def _plm_facts(
+    summary: RecordingSummary, age: float | None, kb: Knowledge
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """Facts, reason sentences and notes for rule conditions on a recording.
-
-    Returns
-    -------
-    facts : dict
-        ``plms_above_cutoff`` (None without sleep staging), ``plm_rate_above_cutoff_unstaged``,
-        ``plms_index``, ``staged``.
-    reasons : dict
-        Field -> sentence naming the index and the cut-off.
-    notes : list of str
-        E.g. that the adult cut-off was used because age was not answered.
-    """
-    kb = knowledge or load_knowledge()
     cut = kb.plm["plms_index_cutoff"]
     notes: list[str] = []
     if age is None:
@@ -146,6 +160,7 @@ def recording_facts(
     cutoff = float(cut[group])
     above = summary.plms_index > cutoff
     idx = f"{summary.plms_index:.1f}"
+    where = "above" if above else "not above"
     reasons: dict[str, str] = {}
     if summary.staged:
         facts: dict[str, Any] = {
@@ -155,10 +170,11 @@ def recording_facts(
             "staged": True,
         }
         tst = summary.total_sleep_time_h
-        over = f" over {tst:.1f} h of sleep" if tst is not None else ""
+        over = f" over {tst:.1f} hours of sleep" if tst is not None else ""
         reasons["plms_above_cutoff"] = (
-            f"PLMS index {idx}/h {'>' if above else '<='} {cutoff:g}/h ({group} cut-off, ICSD-3; "
-            f"{summary.plms_count} PLMS{over})"
+            f"the recording shows {idx} periodic leg movements per hour of sleep (PLMS index), "
+            f"{where} the {group} cut-off of {cutoff:g} an hour (ICSD-3; "
+            f"{summary.plms_count} movements{over})"
         )
     else:
         facts = {
@@ -168,11 +184,39 @@ def recording_facts(
             "staged": False,
         }
         reasons["plm_rate_above_cutoff_unstaged"] = (
-            f"PLM {idx} per hour of recording (no hypnogram, so not a PLMS index) "
-            f"{'>' if above else '<='} {cutoff:g}/h ({group} cut-off): worth a proper sleep study"
+            f"the recording shows {idx} periodic leg movements per hour of recording (without "
+            f"sleep stages this is not a PLMS index), {where} the {group} cut-off of "
+            f"{cutoff:g} an hour: a proper sleep study is worth discussing"
         )
         notes.append(
             "The recording had no sleep staging: its index is per hour of recording, so it "
             "cannot show PLMS above the cut-off."
         )
+    return facts, reasons, notes
+
+
+def recording_facts(
+    summary: RecordingSummary, age: float | None, knowledge: Knowledge | None = None
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """Facts, plain reason sentences and notes for rule conditions on a recording.
+
+    Returns
+    -------
+    facts : dict
+        ``plms_above_cutoff`` (None without sleep staging), ``plm_rate_above_cutoff_unstaged``,
+        ``plms_index``, ``staged``, and the facts of any registered provider.
+    reasons : dict
+        Fact -> plain sentence naming the index and the cut-off.
+    notes : list of str
+        E.g. that the adult cut-off was used because age was not answered.
+    """
+    kb = knowledge or load_knowledge()
+    facts: dict[str, Any] = {}
+    reasons: dict[str, str] = {}
+    notes: list[str] = []
+    for _, provider in ((PLM_FACTS, _plm_facts), *extra_providers()):
+        f, r, n = provider(summary, age, kb)
+        facts.update(f)
+        reasons.update(r)
+        notes += [x for x in n if x not in notes]
     return facts, reasons, notes

@@ -6,10 +6,10 @@
 
 Each recording (``.edf``, ``.bdf``, ``.rec``) is paired with the annotation file of the same
 night (:func:`find_pairs`), twitchscope detects the leg movements of the recording, and they are
-compared with the annotation's scored leg movements: per-leg event precision, recall and F1
-(:func:`twitchscope.validate.compare_movements`), onset and offset errors, and the indices of
-both sides scored with the same rules, stages and events
-(:func:`twitchscope.validate.index_agreement`). Over the dataset, event counts are pooled
+compared with the annotation's scored leg movements by
+:func:`twitchscope.validate.run_validation` (what ``twitchscope validate`` runs for one night):
+per-leg event precision, recall and F1, onset and offset errors, and the indices of both sides
+scored with the same rules, stages and events. Over the dataset, event counts are pooled
 (micro-averaged F1) and index agreement is summarised as mean difference (bias), mean absolute
 error and ICC(2,1) (Shrout & Fleiss 1979) over nights.
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from os import PathLike
@@ -287,8 +288,7 @@ def compare_night(
     from twitchscope.api import detect_movements
     from twitchscope.io.annotations import read_annotations
     from twitchscope.prepare import prepare
-    from twitchscope.validate.compare import compare_movements
-    from twitchscope.validate.load import index_agreement
+    from twitchscope.validate.run import run_validation
 
     inputs = prepare(pair.recording, left=left, right=right)
     read: list[Any] = []
@@ -329,19 +329,22 @@ def compare_night(
     hyp = staged[0].hypnogram if staged else inputs.hypnogram
     inputs = replace(inputs, hypnogram=hyp, events=events)
     pred = detect_movements(inputs, rules).table
-    result = compare_movements(pred, ref, iou=iou, onset_tolerance=onset_tolerance)
-    warnings = list(result.warnings) + [w for a in read for w in a.warnings] + notes
-    if hyp is None:
-        warnings.append("no hypnogram: indices compared per hour of recording, not of sleep")
-    try:
-        agreement = index_agreement(
-            pred, ref, recording_duration=inputs.recording_duration, rules=rules,
-            hypnogram=hyp, events=events,
+    # The comparison itself is `twitchscope validate`'s, on the two tables as files.
+    with tempfile.TemporaryDirectory(prefix="twitchscope-validate-") as tmp:
+        pred_csv, ref_csv = Path(tmp) / "predicted.csv", Path(tmp) / "reference.csv"
+        pred[["leg", "onset", "duration"]].to_csv(pred_csv, index=False)
+        ref[["leg", "onset", "duration"]].to_csv(ref_csv, index=False)
+        result = run_validation(
+            pred_csv, ref_csv, iou=iou, onset_tolerance=onset_tolerance, hypnogram=hyp,
+            events=events, rules=rules, recording_duration=inputs.recording_duration,
         )  # fmt: skip
-    except TwitchscopeError as exc:
-        agreement = {}
-        warnings.append(f"indices not compared: {exc}")
-    return replace(result, index_agreement=agreement, warnings=warnings)
+    warnings = list(result.warnings) + [w for a in read for w in a.warnings] + notes
+    return replace(
+        result,
+        warnings=warnings,
+        predicted=str(pair.recording),
+        reference=str(pair.annotation),
+    )
 
 
 def _pool(results: list[ValidationResult]) -> dict[str, LegAgreement]:
