@@ -27,7 +27,7 @@ def main() -> int:
     runs = [
         ["bench_read.py", "--repeats", "2" if args.quick else "5"],
         ["speed.py", "--repeats", "2" if args.quick else "5"],
-        ["accuracy.py"] + (["--seeds", "0"] if args.quick else []),
+        ["accuracy.py"] + (["--quick"] if args.quick else []),  # --quick never overwrites
     ]
     for script, *extra in runs:
         print(f"== {script} {' '.join(extra)}", flush=True)
