@@ -2,6 +2,8 @@
 # System packages the test-suite uses, installed from Debian's packages.
 # Idempotent; safe to run on a developer machine. In CI (CI=true) it also starts the services.
 #
+# Chromium for the web app's browser tests (tests/web): Debian's package at /usr/bin/chromium.
+#
 # PostgreSQL for the diary tests: in CI (or with TWITCHSCOPE_SETUP_SYSTEM=1), as root, this
 # installs Debian's postgresql if missing, starts a cluster and creates the role and database
 # the tests use at the fixed local URL
@@ -10,12 +12,23 @@
 # skip their PostgreSQL cases, with the reason, when no server answers there.
 set -euo pipefail
 need=()
+# Debian packages PDF reports need (WeasyPrint, the `pdf` extra): Pango with HarfBuzz subsetting,
+# fontconfig and a font family with wide Unicode coverage.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 if [ -n "${CI:-}" ] || [ "${TWITCHSCOPE_SETUP_SYSTEM:-}" = "1" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+  if command -v dpkg-query >/dev/null 2>&1; then
+    for pkg in "${PDF_PACKAGES[@]}"; do installed "${pkg}" || need+=("${pkg}"); done
+  fi
+  # The web app's browser tests drive Debian's chromium (/usr/bin/chromium) with Playwright's
+  # Python package; no browser is downloaded.
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "setup_system: installing ${need[*]}"
-  # A failed install only costs the PostgreSQL cases (they skip); it must not stop the tests.
+  # A failed install only costs the PostgreSQL cases (they skip) or the PDF tests (they fail with
+  # the install hint); it must not stop the set-up.
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } \
     || echo "setup_system: could not install ${need[*]}; its tests will be skipped"
 fi

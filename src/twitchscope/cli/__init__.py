@@ -45,6 +45,9 @@ _COMMAND_MODULES = (
     "assess",
     "diary",
     "ask",
+    "report",
+    "batch",
+    "serve",
 )
 
 for _name in _COMMAND_MODULES:
