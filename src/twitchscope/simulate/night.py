@@ -55,6 +55,8 @@ class SimulatedNight:
         ``level``.
     duration : length in seconds.
     params : every drawn numeric value (resting levels, leak, mains, heart rate, targets).
+    twitches : truth of the other twitch kinds when injected
+        (:func:`twitchscope.simulate.twitch_kinds.add_twitch_kinds`), else None.
     """
 
     scenario: Scenario
@@ -67,6 +69,7 @@ class SimulatedNight:
     artefacts: pd.DataFrame
     duration: float
     params: dict[str, Any] = field(default_factory=dict)
+    twitches: pd.DataFrame | None = None
 
     def write(self, path: str | Path, format: Literal["edf", "bdf"] = "edf") -> SimulationFiles:
         """Write the recording (EDF+C or BDF+C) and the truth files beside it; see
