@@ -100,8 +100,35 @@ def reference_movements(
     return Movements(table=table, source=source, warnings=warnings)
 
 
-def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> ScoreResult:
-    """Score the movements with the rules, stages and events of ``inputs``."""
+def detect_other_twitches(
+    inputs: PreparedInputs, movements: Movements, rules: RuleSet
+) -> Any:
+    """The other twitch kinds of the night (:func:`twitchscope.detect.twitches.detect_twitches`).
+
+    With the leg EMG loaded every kind is assessed; with reference movements only (no signals)
+    long movements are, and the EMG-defined kinds are reported as not assessed.
+    """
+    from twitchscope.detect.twitches import detect_twitches, twitches_from_movements
+
+    if inputs.left is not None and inputs.right is not None:
+        return detect_twitches(
+            inputs.left,
+            inputs.right,
+            movements=movements.table,
+            hypnogram=inputs.hypnogram,
+            bandpass_hz=rules.bandpass_hz,
+            r_times=inputs.r_times,
+        )
+    return twitches_from_movements(
+        movements.table, hypnogram=inputs.hypnogram, duration=inputs.recording_duration
+    )
+
+
+def score_prepared(
+    inputs: PreparedInputs, movements: Movements, rules: RuleSet, *, twitches: bool = True
+) -> ScoreResult:
+    """Score the movements with the rules, stages and events of ``inputs`` (and, unless
+    ``twitches`` is False, find the other twitch kinds, which do not enter the PLM indices)."""
     from twitchscope.scoring import score_leg_movements
 
     scoring = score_leg_movements(
@@ -138,6 +165,7 @@ def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet)
         excluded_s=dict(movements.excluded_s),
         hypnogram_source=inputs.hypnogram_source,
         events_source=inputs.events_source,
+        twitches=detect_other_twitches(inputs, movements, rules) if twitches else None,
     )
 
 
@@ -150,6 +178,7 @@ def score(
     left: str | None = None,
     right: str | None = None,
     movements: pd.DataFrame | str | PathLike[str] | None = None,
+    twitches: bool = True,
 ) -> ScoreResult:
     """Detect (or take) leg movements of one night and score them to WASM 2016 or AASM.
 
@@ -172,6 +201,9 @@ def score(
     movements : DataFrame or path-like, optional
         Reference single-leg movements (``leg, onset, duration`` table, EDF+ annotations, NSRR
         or Profusion XML): scored instead of detected, as PLMScoRe and SOMAS do.
+    twitches : bool
+        Also find the other twitch kinds (hypnic jerks, EFM, ALMA, HFT, long movements,
+        tremor; ``result.twitches``). They never enter the PLM indices.
 
     Returns
     -------
@@ -196,4 +228,4 @@ def score(
         if movements is None
         else reference_movements(movements, inputs)
     )
-    return score_prepared(inputs, mv, rs)
+    return score_prepared(inputs, mv, rs, twitches=twitches)

@@ -11,6 +11,13 @@
 ``summary.json``
     Every index, the rules (preset and every option), channels, warnings, source file,
     software version and excluded time per leg.
+``twitches.csv``
+    One row per other twitch event (hypnic jerk, fragmentary myoclonus stretch, ALMA,
+    hypnagogic foot tremor, long movement, tremor): ``kind``, ``leg``, ``onset``, ``duration``,
+    ``stage``, ``bursts``, ``frequency_hz``, ``amplitude_uv``, ``rate_per_min``; summary.json
+    ``twitches`` holds counts and indices per kind and the EFM verdict.
+``hypnogram_auto.csv``
+    With ``--stage auto``: the automatic hypnogram, one row per epoch with its confidence.
 ``report.html``
     The report (see :mod:`twitchscope.report.score_report`).
 """
@@ -146,6 +153,11 @@ def build_summary(result: ScoreResult) -> dict[str, Any]:
         for leg in ("left", "right")
     }
     out["n_scored_movements"] = len(result.scored)
+    if result.twitches is not None:
+        out["twitches"] = result.twitches.to_dict()
+    if result.staging is not None:
+        out["staging"] = result.staging.summary()
+        out["hypnogram_automatic"] = True
     safe: dict[str, Any] = json_safe(out)
     return safe
 
@@ -192,6 +204,10 @@ def write_outputs(
         d / "leg_movements.csv", index=False, float_format=_FLOAT_FORMAT
     )
     scored_table(result).to_csv(d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT)
+    if result.twitches is not None:
+        result.twitches.events.to_csv(d / "twitches.csv", index=False, float_format=_FLOAT_FORMAT)
+    if result.staging is not None:
+        result.staging.table().to_csv(d / "hypnogram_auto.csv", index=False)
     write_summary(result, d / "summary.json")
     if report:
         write_report(result, d / "report.html")

@@ -136,8 +136,10 @@ def stage_automatically(
         eeg_l = eeg or _pick(roles.get("eeg", []), ("C4", "C3", "CZ"))
         if eeg_l is None:
             raise ChannelError(
-                path, "eeg", "automatic staging needs an EEG channel; none was found "
-                f"(roles found: {sorted(roles) or 'none'}); name one with --eeg"
+                path,
+                "eeg",
+                "automatic staging needs an EEG channel; none was found "
+                f"(roles found: {sorted(roles) or 'none'}); name one with --eeg",
             )
         eog_l = eog or _pick(roles.get("eog", []), ("E1", "LOC", "E2", "ROC"))
         emg_l = emg or (roles.get("chin", [None]) or [None])[0]

@@ -32,9 +32,7 @@ def dynamic_envelope(rec: AccelRecording, rules: AccelRules) -> tuple[F32, float
     return env, block / rec.fs
 
 
-def detect_accel_movements(
-    rec: AccelRecording, rules: AccelRules = VANHEES2015
-) -> pd.DataFrame:
+def detect_accel_movements(rec: AccelRecording, rules: AccelRules = VANHEES2015) -> pd.DataFrame:
     """Leg movements of one ankle sensor.
 
     Returns

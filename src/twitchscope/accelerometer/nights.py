@@ -68,8 +68,9 @@ def _align(left: AccelRecording | None, right: AccelRecording | None
     warn: list[str] = []
     if abs(left.fs - right.fs) > 1e-6:
         raise ValidationError(
-            "accelerometer", f"the legs are sampled at different rates ({left.fs:g} Hz, "
-            f"{right.fs:g} Hz); resample one of the files"
+            "accelerometer",
+            f"the legs are sampled at different rates ({left.fs:g} Hz, "
+            f"{right.fs:g} Hz); resample one of the files",
         )
     if left.start is not None and right.start is not None:
         off = (right.start - left.start).total_seconds()
@@ -78,7 +79,9 @@ def _align(left: AccelRecording | None, right: AccelRecording | None
         elif off < 0:
             right = right.slice(-off, right.duration)
         if abs(off) > 1.0:
-            warn.append(f"the legs' files start {abs(off):.1f} s apart: both cut to the common span")
+            warn.append(
+                f"the legs' files start {abs(off):.1f} s apart: both cut to the common span"
+            )
     n = min(left.n_samples, right.n_samples)
     dur = n / left.fs
     if dur < 60.0:
@@ -151,9 +154,9 @@ def _score_night(
     from twitchscope.scoring import score_leg_movements
 
     dur = b - a
-    n_ep = max(1, int(round(dur / EPOCH_S)))
+    n_ep = max(1, round(dur / EPOCH_S))
     per = max(1, round(EPOCH_S / ar.angle_epoch_s))
-    first = int(round(a / ar.angle_epoch_s))
+    first = round(a / ar.angle_epoch_s)
     chunk = inactive[first : first + n_ep * per]
     chunk = np.concatenate([chunk, np.zeros(n_ep * per - chunk.size, dtype=bool)])
     sleep = chunk.reshape(n_ep, per).mean(axis=1) > 0.5
@@ -164,7 +167,9 @@ def _score_night(
     scoring = score_leg_movements(mv, recording_duration=dur, rules=rs)
     sc = scoring.scored.copy()
     ep_of = lambda t: np.clip((np.asarray(t, float) // EPOCH_S).astype(int), 0, n_ep - 1)  # noqa: E731
-    st = np.where(sleep[ep_of(sc["onset"])], "sleep", "W") if len(sc) else np.array([], dtype=object)
+    st = (
+        np.where(sleep[ep_of(sc["onset"])], "sleep", "W") if len(sc) else np.array([], dtype=object)
+    )
     sc["stage"] = st
     mv["stage"] = np.where(sleep[ep_of(mv["onset"])], "sleep", "W") if len(mv) else []
     tst_h = float(sleep.sum()) * EPOCH_S / 3600.0
@@ -194,10 +199,11 @@ def _score_night(
         "accelerometer_rules": {"preset": ar.name, "options": ar.to_dict()},
     }
     start = None if ref.start is None else ref.start + dt.timedelta(seconds=a)
-    w = list(warnings) + [
-        "leg movements from ankle acceleration (milli-g thresholds, WASM 2016 time rules); sleep "
-        "and wake estimated from the accelerometer (" + SLEEP_WAKE_METHOD + "), not from EEG: "
-        "indices are per hour of estimated sleep"
+    w = [
+        *warnings,
+        "leg movements from ankle acceleration (milli-g thresholds, WASM 2016 time rules); "
+        f"sleep and wake estimated from the accelerometer ({SLEEP_WAKE_METHOD}), not from EEG: "
+        "indices are per hour of estimated sleep",
     ]
     res = ScoreResult(
         movements=mv,
@@ -224,7 +230,8 @@ def _row(n: AccelNight) -> dict[str, Any]:
         "night": n.night,
         "start": st.isoformat(sep=" ") if st else f"{n.start_s:.0f} s",
         "end": (st + dt.timedelta(seconds=n.end_s - n.start_s)).isoformat(sep=" ")
-        if st else f"{n.end_s:.0f} s",
+        if st
+        else f"{n.end_s:.0f} s",
         "time_in_bed_h": ind["time_in_bed_h"],
         "total_sleep_time_h": ind["total_sleep_time_h"],
         "lm_count": ind["lm_count"],
@@ -240,7 +247,7 @@ def _trend(table: pd.DataFrame) -> dict[str, Any]:
     """Mean, SD, range and least-squares slope (per night) of the PLMS index."""
     v = pd.to_numeric(table["plms_index"], errors="coerce").to_numpy(float)
     ok = np.isfinite(v)
-    out: dict[str, Any] = {"nights": int(len(table)), "nights_with_index": int(ok.sum())}
+    out: dict[str, Any] = {"nights": len(table), "nights_with_index": int(ok.sum())}
     if ok.sum() == 0:
         return out | {"plms_index_mean": None, "plms_index_sd": None, "slope_per_night": None}
     x = table["night"].to_numpy(float)[ok]

@@ -141,6 +141,7 @@ def run_score(
     stage_codes: str | None = None,
     report: bool = True,
     quiet: bool = False,
+    stage: str | None = None,
 ) -> ScoreResult:
     """Run the score command's steps with progress (read, detect, score, write, report)."""
     from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
@@ -149,6 +150,11 @@ def run_score(
     from twitchscope.outputs import write_outputs, write_report
 
     stages, given_events = _hypnogram_with_codes(hypnogram, events, stage_codes)
+    auto = None
+    if stage is not None:
+        from twitchscope.cli.staging_option import automatic_hypnogram
+
+        stages, auto = automatic_hypnogram(recording, stage, stages, quiet=quiet)
 
     rs = build_rules(rules, rule or [])
     with Progress(
@@ -190,6 +196,10 @@ def run_score(
         t0 = time.perf_counter()
         task = step(f"scoring ({rs.name})")
         result = score_prepared(inputs, mv, rs)
+        if auto is not None:
+            from twitchscope.cli.staging_option import mark_automatic
+
+            result = mark_automatic(result, auto)
         done(task, t0, f"scored ({rs.name})")
         t0 = time.perf_counter()
         task = step("writing tables and summary.json")
@@ -208,12 +218,17 @@ def register(app: typer.Typer) -> None:
 
     @app.command("score")
     def score_command(
-        recording: Annotated[
-            Path, typer.Argument(help="EDF/EDF+/BDF recording with leg EMG.", show_default=False)
-        ],
         out: Annotated[
             Path, typer.Option("--out", "-o", help="Output directory (created when missing).")
         ],
+        recording: Annotated[
+            Path | None,
+            typer.Argument(
+                help="EDF/EDF+/BDF recording with leg EMG, or one ankle accelerometer file "
+                "(CSV/Parquet time,x,y,z in g; .cwa; .gt3x; see --leg).",
+                show_default=False,
+            ),
+        ] = None,
         hypnogram: Annotated[
             Path | None,
             typer.Option(help="Sleep stages (NSRR/Profusion XML, EDF+, CSV, BIDS events)."),
@@ -231,8 +246,28 @@ def register(app: typer.Typer) -> None:
                 "interval_max_inclusive=false.",
             ),
         ] = None,
-        left: Annotated[str | None, typer.Option(help="Label of the left leg channel.")] = None,
-        right: Annotated[str | None, typer.Option(help="Label of the right leg channel.")] = None,
+        left: Annotated[
+            str | None,
+            typer.Option(
+                help="Label of the left leg channel, or the left ankle accelerometer file."
+            ),
+        ] = None,
+        right: Annotated[
+            str | None,
+            typer.Option(
+                help="Label of the right leg channel, or the right ankle accelerometer file."
+            ),
+        ] = None,
+        leg: Annotated[
+            str, typer.Option(help="Leg of a single accelerometer file given as RECORDING.")
+        ] = "left",
+        stage: Annotated[
+            str | None,
+            typer.Option(
+                help="'auto': stage a recording without hypnogram from its EEG/EOG/chin "
+                "(YASA; needs twitchscope[staging]); indices are then marked automatic."
+            ),
+        ] = None,
         movements: Annotated[
             Path | None,
             typer.Option(
@@ -253,6 +288,15 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     ) -> None:
         """Detect leg movements and score them (WASM 2016 by default); write the results."""
+        from twitchscope.cli.accelerometer_option import is_accelerometer_run, run_accelerometer
+
+        if is_accelerometer_run(recording, left, right):
+            run_accelerometer(recording, left, right, leg, out, rules, rule or [], report, quiet)
+            return
+        if recording is None:
+            raise ValidationError(
+                "RECORDING", "give a recording (or --left/--right accelerometer files)"
+            )
         result = run_score(
             recording,
             out,
@@ -266,6 +310,11 @@ def register(app: typer.Typer) -> None:
             stage_codes=stage_codes,
             report=report,
             quiet=quiet,
+            stage=stage,
         )
         print_summary(result)
+        if result.twitches is not None:
+            from twitchscope.cli.twitch_table import print_twitches
+
+            print_twitches(result.twitches)
         console.print(f"results written to [bold]{out}[/]", highlight=False)

@@ -145,7 +145,9 @@ def _read_table(p: Path, kind: str) -> pd.DataFrame:
     except ImportError:
         raise MissingDependencyError("pyarrow", "wearables", "reading Parquet files") from None
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputFileError(p, f"is not a readable CSV table ({str(exc).splitlines()[0]})") from None
+        raise InputFileError(
+            p, f"is not a readable CSV table ({str(exc).splitlines()[0]})"
+        ) from None
     except (OSError, ValueError) as exc:
         raise InputFileError(p, f"cannot be read as {kind} ({str(exc).splitlines()[0]})") from None
 
@@ -166,8 +168,9 @@ def _from_frame(frame: pd.DataFrame, p: Path, leg: str) -> AccelRecording:
         if bad.any():
             i = int(np.argmax(bad))
             raise InputFileError(
-                p, f"column {c!r} has a missing or non-numeric value at row {i + 2} "
-                f"({frame[cols[c]].iloc[i]!r})"
+                p,
+                f"column {c!r} has a missing or non-numeric value at row {i + 2} "
+                f"({frame[cols[c]].iloc[i]!r})",
             )
         axes.append(v)
     t, start = _times(frame[cols["time"]], p)
@@ -207,16 +210,18 @@ def _check_rate(t: npt.NDArray[np.float64], p: Path) -> float:
     fs = 1.0 / med
     if not MIN_RATE_HZ <= fs <= MAX_RATE_HZ:
         raise InputFileError(
-            p, f"sampled at {fs:.3g} Hz; need {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} Hz to time leg "
-            "movements (is 'time' in seconds?)"
+            p,
+            f"sampled at {fs:.3g} Hz; need {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} Hz to time leg "
+            "movements (is 'time' in seconds?)",
         )
     off = np.abs(d - med) > MAX_JITTER * med
     if off.mean() > MAX_IRREGULAR_SHARE:
         i = int(np.argmax(off))
         raise InputFileError(
-            p, f"irregular sampling: {100 * off.mean():.2g} % of intervals differ from "
+            p,
+            f"irregular sampling: {100 * off.mean():.2g} % of intervals differ from "
             f"{med * 1000:.4g} ms by more than {100 * MAX_JITTER:g} % (first at {t[i]:.3f} s, "
-            f"{d[i] * 1000:.4g} ms); resample to a regular rate first"
+            f"{d[i] * 1000:.4g} ms); resample to a regular rate first",
         )
     return round(fs, 3)
 
@@ -280,7 +285,9 @@ def _read_gt3x(p: Path, leg: str) -> AccelRecording:
     try:
         from pygt3x.reader import FileReader
     except ImportError:
-        raise MissingDependencyError("pygt3x", "wearables", "reading ActiGraph .gt3x files") from None
+        raise MissingDependencyError(
+            "pygt3x", "wearables", "reading ActiGraph .gt3x files"
+        ) from None
     try:
         with FileReader(str(p)) as reader:
             df = reader.to_pandas()

@@ -40,7 +40,9 @@ def _unit(v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 def _lying(rng: np.random.Generator, k: int) -> npt.NDArray[np.float64]:
     """``k`` gravity directions of a lying leg (sensor z roughly up, tilted up to ~60 deg)."""
-    v = np.column_stack([rng.normal(0, 0.6, k), rng.normal(0, 0.6, k), np.abs(rng.normal(1, 0.2, k))])
+    v = np.column_stack(
+        [rng.normal(0, 0.6, k), rng.normal(0, 0.6, k), np.abs(rng.normal(1, 0.2, k))]
+    )
     return _unit(v)
 
 
@@ -67,7 +69,7 @@ def accelerometer_from_night(
     hyp = night.hypnogram  # type: ignore[attr-defined]
     duration = float(night.duration)  # type: ignore[attr-defined]
     rng = _rng("accel", night.seed, night.scenario.name, leg, seed_key)  # type: ignore[attr-defined]
-    n = int(round(duration * fs))
+    n = round(duration * fs)
     # orientation: changes at posture changes (end of 'posture' LMs) and wake fidgets
     post = mov[(mov["kind"] == "posture") & (mov["leg"] == leg)]
     t_change = list((post["onset"] + post["duration"]).to_numpy(float))
@@ -84,7 +86,9 @@ def accelerometer_from_night(
     big = _lying(rng, times.size)
     small_deg = rng.uniform(5.0, 20.0, times.size)
     for i in range(1, times.size):  # loop over orientation changes (tens per night), not samples
-        g[i] = big[i] if kinds[i] == 1 else _rotate_small(rng, g[i - 1 : i], small_deg[i : i + 1])[0]
+        g[i] = (
+            big[i] if kinds[i] == 1 else _rotate_small(rng, g[i - 1 : i], small_deg[i : i + 1])[0]
+        )
     idx = np.clip(np.rint(times * fs).astype(np.int64), 0, n)
     reps = np.diff(np.concatenate([idx, [n]]))
     grav = np.repeat(g, reps, axis=0)
@@ -117,7 +121,7 @@ def accelerometer_from_night(
 def daytime(rng: np.random.Generator, seconds: float, fs: float) -> npt.NDArray[np.float64]:
     """Daytime ankle acceleration (n x 3, g): the leg turns every 4 s (awake people rarely hold
     a leg still for minutes); walking in half of the 30 s stretches."""
-    n = int(round(seconds * fs))
+    n = round(seconds * fs)
     seg = int(4 * fs)
     k = -(-n // seg)
     g = np.repeat(_unit(rng.normal(0, 1, (k, 3))), seg, axis=0)[:n]

@@ -37,7 +37,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from twitchscope.signal import Signal
 from twitchscope.simulate.artefacts import LEG_LABELS
 from twitchscope.simulate.emg import CARRIER_BAND_HZ, band_noise
 
@@ -56,11 +55,11 @@ class _Busy:
         self.iv: dict[str, list[tuple[float, float]]] = {"left": [], "right": []}
 
     def add(self, leg: str, a: float, b: float) -> None:
-        for lg in (("left", "right") if leg == "both" else (leg,)):
+        for lg in ("left", "right") if leg == "both" else (leg,):
             self.iv[lg].append((a, b))
 
     def free(self, leg: str, a: float, b: float, margin: float) -> bool:
-        for lg in (("left", "right") if leg == "both" else (leg,)):
+        for lg in ("left", "right") if leg == "both" else (leg,):
             if self.iv[lg]:
                 arr = np.asarray(self.iv[lg])
                 if np.any((arr[:, 0] < b + margin) & (arr[:, 1] > a - margin)):
@@ -133,7 +132,7 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
     other = {"left": "right", "right": "left"}
 
     def room(leg: str, a: float, b: float, margin: float) -> bool:
-        return 5.0 < a and b < dur - 5.0 and busy.free(leg, a, b, margin)
+        return a > 5.0 and b < dur - 5.0 and busy.free(leg, a, b, margin)
 
     # hypnic jerks at sleep onsets without one
     sleep = np.isin(stages, ["N1", "N2", "N3", "R"])
@@ -152,8 +151,15 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
         du = [d * float(rng.uniform(0.85, 1.0)) for _ in legs]
         bursts.append(_bursts_frame("hypnic", legs, on, du, [a] * len(legs)))
         busy.add(lab, t - 0.5, t + d + 0.5)
-        truth.append({"kind": "hypnic_jerk", "leg": lab, "onset": t, "duration": max(
-            o + x for o, x in zip(on, du, strict=True)) - t, "bursts": len(legs)})
+        truth.append(
+            {
+                "kind": "hypnic_jerk",
+                "leg": lab,
+                "onset": t,
+                "duration": max(o + x for o, x in zip(on, du, strict=True)) - t,
+                "bursts": len(legs),
+            }
+        )
 
     # ALMA trains in sleep
     for t in _stage_times(rng, stages, ("N1", "N2", "R"), int(rng.integers(2, 5))):
@@ -170,8 +176,16 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
         a = float(rng.uniform(20.0, 80.0))
         bursts.append(_bursts_frame("alma", legs, on, du, list(a * rng.uniform(0.8, 1.2, nb))))
         busy.add("both", t - 1.0, on[-1] + du[-1] + 1.0)
-        truth.append({"kind": "alma", "leg": "both", "onset": on[0],
-                      "duration": on[-1] + du[-1] - on[0], "bursts": nb, "frequency_hz": f})
+        truth.append(
+            {
+                "kind": "alma",
+                "leg": "both",
+                "onset": on[0],
+                "duration": on[-1] + du[-1] - on[0],
+                "bursts": nb,
+                "frequency_hz": f,
+            }
+        )
 
     # hypnagogic foot tremor near sleep onsets (wake or N1)
     for t in _stage_times(rng, stages, ("W", "N1"), int(rng.integers(2, 5))):
@@ -187,8 +201,16 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
         a = float(rng.uniform(20.0, 80.0))
         bursts.append(_bursts_frame("hft", [leg] * nb, on, du, list(a * rng.uniform(0.8, 1.2, nb))))
         busy.add(leg, t - 1.0, on[-1] + du[-1] + 1.0)
-        truth.append({"kind": "hypnagogic_foot_tremor", "leg": leg, "onset": on[0],
-                      "duration": on[-1] + du[-1] - on[0], "bursts": nb, "frequency_hz": f})
+        truth.append(
+            {
+                "kind": "hypnagogic_foot_tremor",
+                "leg": leg,
+                "onset": on[0],
+                "duration": on[-1] + du[-1] - on[0],
+                "bursts": nb,
+                "frequency_hz": f,
+            }
+        )
 
     # rhythmic tremor stretches
     for t in _stage_times(rng, stages, ("W", "N1", "N2"), int(rng.integers(1, 4))):
@@ -201,13 +223,24 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
         on = list(t + np.arange(nb) / f + rng.normal(0.0, 0.004, nb))
         du = [1.0 / (3.0 * f)] * nb
         a = float(rng.uniform(15.0, 50.0))
-        bursts.append(_bursts_frame("tremor", [leg] * nb, on, du, list(a * rng.uniform(0.8, 1.2, nb))))
+        bursts.append(
+            _bursts_frame("tremor", [leg] * nb, on, du, list(a * rng.uniform(0.8, 1.2, nb)))
+        )
         busy.add(leg, t - 1.0, t + length + 1.0)
-        truth.append({"kind": "tremor", "leg": leg, "onset": t, "duration": nb / f,
-                      "bursts": nb, "frequency_hz": f})
+        truth.append(
+            {
+                "kind": "tremor",
+                "leg": leg,
+                "onset": t,
+                "duration": nb / f,
+                "bursts": nb,
+                "frequency_hz": f,
+            }
+        )
 
     # fragmentary myoclonus: dense NREM stretches and sporadic potentials
     nrem = np.isin(stages, ["N1", "N2", "N3"])
+    efm_spans: list[tuple[float, float]] = []
     for _ in range(int(rng.integers(1, 3))):
         length_ep = int(rng.uniform(24, 80))  # 12-40 min
         okstart = np.flatnonzero(np.convolve(nrem, np.ones(length_ep), "valid") >= length_ep)
@@ -215,9 +248,9 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
             continue
         ep0 = int(rng.choice(okstart))
         t0, t1 = ep0 * 30.0, (ep0 + length_ep) * 30.0
-        if any(r["kind"] == "fragmentary_myoclonus" and float(r["onset"]) < t1 + 120  # type: ignore[arg-type]
-               and float(r["onset"]) + float(r["duration"]) > t0 - 120 for r in truth):  # type: ignore[arg-type]
+        if any(a < t1 + 120 and b > t0 - 120 for a, b in efm_spans):
             continue
+        efm_spans.append((t0, t1))
         rate = float(rng.uniform(6.0, 15.0))
         n = int(rng.poisson(rate * (t1 - t0) / 60.0))
         mode = str(rng.choice(["left", "right", "both"]))
@@ -225,25 +258,41 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
         legs = [mode if mode != "both" else str(rng.choice(["left", "right"])) for _ in range(n)]
         du = list(rng.uniform(0.03, 0.12, n))
         amps = list(rng.uniform(20.0, 60.0, n))
-        keep = [busy.free(lg, float(a), float(a) + d, 0.3) for lg, a, d in zip(legs, pt, du, strict=True)]
+        keep = [
+            busy.free(lg, float(a), float(a) + d, 0.3)
+            for lg, a, d in zip(legs, pt, du, strict=True)
+        ]
         sel = np.flatnonzero(keep)
         bursts.append(_bursts_frame("efm", [legs[i] for i in sel], [float(pt[i]) for i in sel],
                                     [du[i] for i in sel], [amps[i] for i in sel]))  # fmt: skip
-        truth.append({"kind": "fragmentary_myoclonus", "leg": mode, "onset": t0,
-                      "duration": t1 - t0, "bursts": int(sel.size),
-                      "rate_per_min": sel.size / ((t1 - t0) / 60.0)})
+        truth.append(
+            {
+                "kind": "fragmentary_myoclonus",
+                "leg": mode,
+                "onset": t0,
+                "duration": t1 - t0,
+                "bursts": int(sel.size),
+                "rate_per_min": sel.size / ((t1 - t0) / 60.0),
+            }
+        )
     sleep_s = float(sleep.sum()) * 30.0
     n_sp = int(rng.poisson(0.5 * sleep_s / 60.0))
     sp_t = _stage_times(rng, stages, ("N1", "N2", "N3", "R"), n_sp)
     sp_leg = [str(x) for x in rng.choice(["left", "right"], sp_t.size)]
     sp_du = rng.uniform(0.03, 0.12, sp_t.size)
-    keep_sp = [busy.free(lg, float(a), float(a) + d, 0.5) for lg, a, d in zip(sp_leg, sp_t, sp_du, strict=True)]
+    keep_sp = [
+        busy.free(lg, float(a), float(a) + d, 0.5)
+        for lg, a, d in zip(sp_leg, sp_t, sp_du, strict=True)
+    ]
     sel = np.flatnonzero(keep_sp)
     bursts.append(_bursts_frame("efm", [sp_leg[i] for i in sel], list(sp_t[sel]), list(sp_du[sel]),
                                 list(rng.uniform(20.0, 60.0, sel.size))))  # fmt: skip
 
-    allb = pd.concat(bursts, ignore_index=True) if bursts else pd.DataFrame(
-        columns=["kind", "leg", "onset", "duration", "amp"])
+    allb = (
+        pd.concat(bursts, ignore_index=True)
+        if bursts
+        else pd.DataFrame(columns=["kind", "leg", "onset", "duration", "amp"])
+    )
     # long movements and the simulator's own hypnic jerks come from the LM truth
     mv = night.movements
     for kind, sel_mv in (("long_movement", mv[mv["duration"] > 10.0]),
@@ -254,8 +303,13 @@ def add_twitch_kinds(night: SimulatedNight) -> SimulatedNight:
         s = signals[label]
         mine = allb[allb["leg"] == leg]
         n = s.data.shape[0]
-        env = pulse_envelope(n, s.fs, mine["onset"].to_numpy(float),
-                             mine["duration"].to_numpy(float), mine["amp"].to_numpy(float))  # fmt: skip
+        env = pulse_envelope(
+            n,
+            s.fs,
+            mine["onset"].to_numpy(float),
+            mine["duration"].to_numpy(float),
+            mine["amp"].to_numpy(float),
+        )
         carrier = band_noise(rng, n, s.fs, CARRIER_BAND_HZ)
         data = np.asarray(s.data, dtype=np.float32) + env * carrier
         np.clip(data, -2000.0, 2000.0, out=data)

@@ -9,7 +9,7 @@ stretch meeting the EFM rate), ``alma``, ``hypnagogic_foot_tremor``, ``long_move
 ``tremor``. Rules and sources: :mod:`twitchscope.detect.twitches.rules`.
 """
 
-from twitchscope.detect.twitches.detect import detect_twitches
+from twitchscope.detect.twitches.detect import detect_twitches, twitches_from_movements
 from twitchscope.detect.twitches.kinds import KINDS, TWITCH_COLUMNS, empty_twitches
 from twitchscope.detect.twitches.result import TwitchResult
 from twitchscope.detect.twitches.rules import (
@@ -31,4 +31,5 @@ __all__ = [
     "empty_twitches",
     "get_twitch_rules",
     "kind_rules",
+    "twitches_from_movements",
 ]

@@ -89,7 +89,7 @@ def fine_envelope(
     if all_finite:
         valid = np.ones(nb, dtype=bool)
     else:
-        valid = finite[: nb * block].reshape(nb, block).all(axis=1)
+        valid = np.asarray(finite[: nb * block].reshape(nb, block).all(axis=1), dtype=bool)
         env[~valid] = 0.0
     if r_times is not None and r_times.size:
         env = blank_envelope(env, block_s, signal.start, r_times)

@@ -57,8 +57,10 @@ def detect_twitches(
     legs = [(n, s) for n, s in (("left", left), ("right", right)) if s is not None]
     if not legs:
         raise ValidationError("detect_twitches", "needs at least one leg signal")
-    mv = movements if movements is not None else pd.DataFrame(
-        {"leg": [], "onset": [], "duration": [], "amplitude_uv": []}
+    mv = (
+        movements
+        if movements is not None
+        else pd.DataFrame({"leg": [], "onset": [], "duration": [], "amplitude_uv": []})
     )
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -107,9 +109,11 @@ def detect_twitches(
         basis = "recording time"
         warnings.append("no hypnogram: hypnic jerks and fragmentary myoclonus were not assessed")
     seconds["kinds"] = time.perf_counter() - t0
-    events = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
-        len(p) for p in parts
-    ) else K.empty_twitches()
+    events = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else K.empty_twitches()
+    )
     events = events.sort_values(["onset", "kind", "leg"], kind="stable").reset_index(drop=True)
     stage = (
         hypnogram.stage_at(events["onset"].to_numpy(float))
@@ -144,3 +148,35 @@ def _overlapping(events: pd.DataFrame, other: pd.DataFrame) -> npt.NDArray[np.bo
         if mine.any() and len(theirs):
             out[mine] |= K._overlaps(on[mine], end[mine], theirs)
     return out
+
+
+def twitches_from_movements(
+    movements: pd.DataFrame,
+    *,
+    hypnogram: Hypnogram | None = None,
+    duration: float,
+    rules: TwitchRules = AASM2020,
+) -> TwitchResult:
+    """The kinds a movement table alone shows (long movements), when no EMG was read.
+
+    Used when reference movements are scored: hypnic jerks, EFM, ALMA, HFT and tremor are
+    defined on the EMG bursts and are reported as not assessed.
+    """
+    events = K.long_movements(movements, rules)
+    stage = (
+        hypnogram.stage_at(events["onset"].to_numpy(float))
+        if hypnogram is not None
+        else np.full(len(events), "UNS")
+    )
+    events.insert(4, "stage", np.asarray(stage, dtype=object))
+    reason = "needs the leg EMG (reference movements were scored)"
+    not_assessed = {k: reason for k in K.KINDS if k != "long_movement"}
+    hours = (hypnogram.total_sleep_time if hypnogram is not None else duration) / 3600.0
+    return TwitchResult(
+        events=events,
+        rules=rules,
+        hours=hours,
+        basis="total sleep time" if hypnogram is not None else "recording time",
+        efm={"verdict": "not assessed", "reason": reason},
+        not_assessed=not_assessed,
+    )

@@ -97,9 +97,9 @@ def _trains(link: npt.NDArray[np.bool_], min_bursts: int) -> tuple[I64, I64]:
     return s[ok], e[ok]  # last burst of the run is e (link e-1 joins e-1 and e)
 
 
-def _overlaps(on: npt.NDArray[np.float64], end: npt.NDArray[np.float64], other: pd.DataFrame) -> (
-    npt.NDArray[np.bool_]
-):
+def _overlaps(
+    on: npt.NDArray[np.float64], end: npt.NDArray[np.float64], other: pd.DataFrame
+) -> npt.NDArray[np.bool_]:
     """True where ``[on, end)`` overlaps any row (``onset``, ``duration``) of ``other``."""
     if on.size == 0 or other.empty:
         return np.zeros(on.size, dtype=bool)
@@ -137,7 +137,7 @@ def _combine_legs(kind: str, df: pd.DataFrame) -> pd.DataFrame:
     df = df.sort_values("onset", kind="stable").reset_index(drop=True)
     on = df["onset"].to_numpy(float)
     end = on + df["duration"].to_numpy(float)
-    s, e = _union(on, end)
+    s, _e = _union(on, end)
     last_end = np.maximum.reduceat(end, s)
     legs = df["leg"].to_numpy(dtype=object)
     left = np.add.reduceat((legs == "left").astype(np.int64), s)
@@ -306,16 +306,16 @@ def hypnic_jerks(bursts: pd.DataFrame, hyp: Hypnogram, rules: TwitchRules) -> pd
     # jerks on the two legs starting within the bilateral window are one
     on = df["onset"].to_numpy(float)
     end = np.maximum(on + df["duration"].to_numpy(float), on + rules.hypnic_bilateral_window_s)
-    s, e = _union(on, end)
+    s, _e = _union(on, end)
     legs = df["leg"].to_numpy(dtype=object)
     left = np.add.reduceat((legs == "left").astype(np.int64), s)
     right = np.add.reduceat((legs == "right").astype(np.int64), s)
-    leg = np.where((left > 0) & (right > 0), "both", np.where(left > 0, "left", "right"))
+    legs_out = np.where((left > 0) & (right > 0), "both", np.where(left > 0, "left", "right"))
     real_end = np.maximum.reduceat(on + df["duration"].to_numpy(float), s)
     amp = np.maximum.reduceat(df["amplitude_uv"].to_numpy(float), s)
     return table(
         np.full(s.size, "hypnic_jerk", dtype=object),
-        leg.astype(object),
+        legs_out.astype(object),
         on[s],
         real_end - on[s],
         bursts=np.add.reduceat(np.ones(on.size, dtype=np.int64), s),
@@ -357,7 +357,7 @@ def efm_minutes(
     """Per whole minute of the recording: start (s), potentials, NREM (both halves in
     NREM), and left / right potential counts."""
     n_min = int(duration // 60.0)
-    starts = hyp.offset + 60.0 * np.arange(n_min)
+    starts = hyp.offset + 60.0 * np.arange(n_min, dtype=np.float64)
     t = potentials["onset"].to_numpy(float)
     m = np.floor((t - hyp.offset) / 60.0).astype(np.int64)
     ok = (m >= 0) & (m < n_min)
@@ -428,8 +428,9 @@ def fragmentary_myoclonus(
 def tremor(le: LegEnvelope, rules: TwitchRules) -> pd.DataFrame:
     """Rhythmic tremor: stretches of consecutive windows whose envelope spectrum has a peak in
     ``tremor_band_hz`` (a local maximum) at least ``tremor_peak_ratio`` times the median power
-    of its flanks (``tremor_peak_gap_hz``-``tremor_flank_hz`` away), with an active envelope, the peak staying within
-    ``tremor_freq_tolerance_hz``. Frequency = mean peak frequency over the stretch."""
+    of its flanks (``tremor_peak_gap_hz``-``tremor_flank_hz`` away), with an active envelope,
+    the peak staying within ``tremor_freq_tolerance_hz``. Frequency = mean peak frequency over
+    the stretch."""
     fs_env = 1.0 / le.block_s
     w = round(rules.tremor_window_s * fs_env)
     nw = le.env.shape[0] // w

@@ -49,7 +49,8 @@ class TwitchResult:
         return {k: int(vc.get(k, 0)) for k in KINDS}
 
     def summary(self) -> pd.DataFrame:
-        """One row per kind: ``kind``, ``count``, ``per_hour``, ``assessed``, ``rule``, ``source``."""
+        """One row per kind: ``kind``, ``count``, ``per_hour``, ``assessed``, ``rule``,
+        ``source``."""
         c = self.counts()
         rules = kind_rules(self.rules)
         return pd.DataFrame(
