@@ -163,10 +163,15 @@ def stage_automatically(
     types = ["eeg"] + (["eog"] if eog_l else []) + (["emg"] if emg_l else [])
     info = mne.create_info(names, target, ch_types=types, verbose=False)
     raw = mne.io.RawArray(np.vstack(data), info, verbose=False)
+    import warnings
+
     try:
-        sls = yasa.SleepStaging(raw, eeg_name=eeg_l, eog_name=eog_l, emg_name=emg_l,
+        with warnings.catch_warnings():
+            # YASA's bundled classifier pickles a scikit-learn LabelEncoder of an older version
+            warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
+            sls = yasa.SleepStaging(raw, eeg_name=eeg_l, eog_name=eog_l, emg_name=emg_l,
                                 metadata=metadata)  # fmt: skip
-        pred = sls.predict()
+            pred = sls.predict()
     except (AssertionError, ValueError) as exc:
         raise InputFileError(path, f"automatic staging failed: {exc}") from None
     values = [_YASA_TO_STAGE.get(str(v).upper(), "UNS") for v in pred.hypno.to_numpy()]

@@ -214,6 +214,13 @@ def _check_rate(t: npt.NDArray[np.float64], p: Path) -> float:
             f"sampled at {fs:.3g} Hz; need {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} Hz to time leg "
             "movements (is 'time' in seconds?)",
         )
+    gap = d > max(1.0, 10.0 * med)
+    if gap.any():
+        i = int(np.argmax(gap))
+        raise InputFileError(
+            p, f"irregular sampling: a gap of {d[i]:.3g} s after {t[i]:.3f} s "
+            f"({int(gap.sum())} gap(s) in all); split the file at its gaps or resample it"
+        )
     off = np.abs(d - med) > MAX_JITTER * med
     if off.mean() > MAX_IRREGULAR_SHARE:
         i = int(np.argmax(off))
@@ -314,5 +321,7 @@ def write_accelerometer_csv(rec: AccelRecording, path: str | PathLike[str]) -> P
     if p.suffix.lower() in (".parquet", ".pq"):
         df.to_parquet(p, index=False)
     else:
-        df.to_csv(p, index=False, float_format="%.5g")
+        for c in ("x", "y", "z"):
+            df[c] = np.round(df[c].to_numpy(np.float64), 5)
+        df.to_csv(p, index=False)
     return p
