@@ -10,15 +10,15 @@ ts="$bin/twitchscope"
 mkdir -p "$out"
 night="$out/example_night.edf"
 
-echo "== 1/5 simulate the example night (scenario rls, seed 7) =="
-"$ts" simulate --scenario rls --seed 7 --force "$night"
+echo "== 1/5 simulate the example night (scenario rls, seed 7, with the other twitch kinds) =="
+"$ts" simulate --scenario rls --seed 7 --twitches --force "$night"
 
 echo
 echo "== 2/5 read it back =="
 "$ts" info "$night"
 
 echo
-echo "== 3/5 detect and score leg movements (WASM 2016) =="
+echo "== 3/5 detect and score leg movements (WASM 2016) and the other twitch kinds =="
 "$ts" score "$night" --out "$out/score"
 
 echo
@@ -33,4 +33,5 @@ echo "== 5/5 clinical picture for an example person with this recording =="
 echo
 echo "Reports written:"
 echo "  $out/score/report.html          (the night: indices, overview, intervals)"
+echo "  $out/score/twitches.csv         (hypnic jerks, EFM, ALMA, foot tremor, long movements, tremor)"
 echo "  $out/assessment/assessment.html (the clinical picture)"

@@ -61,7 +61,7 @@ def test_empty_corrupt_and_unknown_files(tmp_path: Path) -> None:
 
 
 def test_csv_and_parquet_read_back(tmp_path: Path, week) -> None:  # type: ignore[no-untyped-def]
-    left, right, _ = week
+    left, _right, _ = week
     short = left.slice(0, 600)
     for name in ("a.csv", "a.parquet"):
         write_accelerometer_csv(short, tmp_path / name)

@@ -54,7 +54,7 @@ def test_automatic_staging_agrees_and_is_marked(unstaged) -> None:  # type: igno
 
 
 def test_stage_auto_in_score(unstaged, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path, night = unstaged
+    path, _night = unstaged
     out = tmp_path / "auto"
     hyp = tmp_path / "h.csv"
     pd.DataFrame({"onset": [0.0], "duration": [30.0], "stage": ["W"]}).to_csv(hyp, index=False)
@@ -73,9 +73,8 @@ def test_stage_auto_in_score(unstaged, tmp_path: Path) -> None:  # type: ignore[
 
 
 def test_staging_needs_eeg(tmp_path: Path) -> None:
-    from edfio import Edf, EdfSignal
-
     import numpy as np
+    from edfio import Edf, EdfSignal
 
     p = tmp_path / "noeeg.edf"
     Edf([EdfSignal(np.random.default_rng(0).normal(0, 5, 256 * 400), 256, label="Leg L",

@@ -116,8 +116,14 @@ def test_three_bursts_are_not_a_train() -> None:
 
 
 def test_long_movements_from_reference_table() -> None:
-    mv = pd.DataFrame({"leg": ["left", "right", "left"], "onset": [10.0, 12.0, 100.0],
-                       "duration": [12.0, 11.0, 3.0], "amplitude_uv": [20.0, 30.0, 10.0]})  # fmt: skip
+    mv = pd.DataFrame(
+        {
+            "leg": ["left", "right", "left"],
+            "onset": [10.0, 12.0, 100.0],
+            "duration": [12.0, 11.0, 3.0],
+            "amplitude_uv": [20.0, 30.0, 10.0],
+        }
+    )
     res = twitches_from_movements(mv, duration=600.0)
     ev = res.events
     assert len(ev) == 1 and ev["leg"].iloc[0] == "both" and ev["kind"].iloc[0] == "long_movement"

@@ -201,6 +201,7 @@ def render_score_report(result: ScoreResult) -> str:
         imi_histogram,
         night_overview,
     )
+    from twitchscope.report.twitch_section import twitch_section
 
     ind = result.indices
     svg_night = fig_to_svg(night_overview(result), "night")
@@ -223,6 +224,7 @@ def render_score_report(result: ScoreResult) -> str:
         f"<section><h2>The night</h2><figure>{svg_night}</figure>"
         '<p class="muted">Top: sleep stages. Bottom: each leg movement as a tick per leg; '
         "PLM series shaded, periodic movements marked in red.</p></section>",
+        twitch_section(result.twitches),
         f"<section><h2>Intervals between movements</h2><figure>{svg_imi}</figure>"
         '<p class="muted">Onset-to-onset intervals of candidate movements on a log axis, as in '
         "the WASM 2016 standard; the shaded band is the PLM interval window of the rules. A "
