@@ -70,6 +70,13 @@ RECORDING_FACTS: Final[tuple[str, ...]] = (
     "plm_rate_above_cutoff_unstaged",
     "plms_index",
     "staged",
+    "hypnic_jerks_seen",
+    "efm_excessive",
+    "alma_seen",
+    "hft_seen",
+    "tremor_seen",
+    "long_movements_seen",
+    "hypnogram_automatic",
 )
 DIARY_FACTS: Final[tuple[str, ...]] = (
     "chronic",

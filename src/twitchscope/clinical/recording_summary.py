@@ -34,6 +34,9 @@ class RecordingSummary:
     channels: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     source: str = ""
+    #: The ``twitches`` block of the summary (other twitch kinds), empty when absent.
+    twitches: dict[str, Any] = field(default_factory=dict)
+    hypnogram_automatic: bool = False
 
     @property
     def staged(self) -> bool:
@@ -104,7 +107,12 @@ def load_recording_summary(
         raise InputFileError(where, f"key 'index_basis': expected a string, got {basis!r}")
     if not all(isinstance(w, str) for w in vals["warnings"]):
         raise InputFileError(where, "key 'warnings': expected a list of strings")
+    twitches = doc.get("twitches") or {}
+    if not isinstance(twitches, Mapping) or not isinstance(twitches.get("counts", {}), Mapping):
+        raise InputFileError(where, "key 'twitches': expected an object with 'counts'")
     return RecordingSummary(
+        twitches=dict(twitches),
+        hypnogram_automatic=doc.get("hypnogram_automatic") is True,
         plms_index=float(vals["plms_index"]),
         plms_count=int(vals["plms_count"]),
         plmw_index=vals["plmw_index"],
@@ -175,4 +183,48 @@ def recording_facts(
             "The recording had no sleep staging: its index is per hour of recording, so it "
             "cannot show PLMS above the cut-off."
         )
+    facts.update(_twitch_facts(summary, reasons))
+    facts["hypnogram_automatic"] = summary.hypnogram_automatic
+    if summary.hypnogram_automatic:
+        notes.append(
+            "The sleep stages of the recording were scored automatically (YASA), not by a "
+            "sleep technologist: its PLMS index rests on an automatic hypnogram."
+        )
     return facts, reasons, notes
+
+
+_TWITCH_FACTS = {
+    "hypnic_jerk": ("hypnic_jerks_seen", "hypnic jerk(s) at sleep onset (ICSD-3 sleep starts)"),
+    "alma": ("alma_seen", "ALMA train(s) (AASM: >= 4 bursts alternating between the legs)"),
+    "hypnagogic_foot_tremor": (
+        "hft_seen",
+        "hypnagogic foot tremor train(s) (AASM: >= 4 bursts at 0.3-4 Hz)",
+    ),
+    "tremor": ("tremor_seen", "stretch(es) of rhythmic leg tremor (spectral peak 3-18 Hz)"),
+    "long_movement": ("long_movements_seen", "leg movement(s) longer than 10 s"),
+}
+
+
+def _twitch_facts(summary: RecordingSummary, reasons: dict[str, str]) -> dict[str, Any]:
+    """Facts on the other twitch kinds (None where the recording did not assess them)."""
+    counts = summary.twitches.get("counts", {}) if summary.twitches else {}
+    facts: dict[str, Any] = {}
+    for kind, (fact, words) in _TWITCH_FACTS.items():
+        n = counts.get(kind)
+        if not isinstance(n, int) or isinstance(n, bool):
+            facts[fact] = None
+            continue
+        facts[fact] = n > 0
+        if n > 0:
+            reasons[fact] = f"the recording shows {n} {words}"
+    efm = summary.twitches.get("efm", {}) if summary.twitches else {}
+    verdict = efm.get("verdict") if isinstance(efm, Mapping) else None
+    facts["efm_excessive"] = None if verdict in (None, "not assessed") else verdict == "excessive"
+    if verdict == "excessive":
+        mins = efm.get("minutes_meeting_rule")
+        reasons["efm_excessive"] = (
+            "excessive fragmentary myoclonus: "
+            + (f"{float(mins):.0f} " if isinstance(mins, int | float) else "")
+            + "minutes of NREM sleep with >= 5 potentials per minute (AASM: >= 20 minutes)"
+        )
+    return facts
