@@ -151,14 +151,46 @@ def night_overview(result: ScoreResult) -> Figure:
     if not sc.empty and "periodic" in sc.columns:
         per = sc.loc[sc["periodic"].fillna(False).astype(bool), "onset"].to_numpy(dtype=float)
         ax_m.plot(_hours(per), np.full(per.size, -0.75), "|", color=_PLM_COLOUR, ms=6, mew=0.8)
-    ax_m.set_yticks([1.0, 0.0, -0.75], ["left", "right", "PLM"])
-    ax_m.set_ylim(-1.2, 1.5)
+    ticks, labels, low = [1.0, 0.0, -0.75], ["left", "right", "PLM"], -1.2
+    if result.twitches is not None and len(result.twitches.events):
+        _twitch_markers(ax_m, result.twitches.events, -1.5)
+        ticks, labels, low = [*ticks, -1.5], [*labels, "other"], -2.0
+    ax_m.set_yticks(ticks, labels)
+    ax_m.set_ylim(low, 1.5)
     ax_m.set_xlim(0, total_h)
     ax_m.set_xlabel(_time_label(result), fontsize=9, color=MUTED)
     _clock_ticks(ax_m, result)
     for ax in (ax_h, ax_m):
         _style(ax)
     return fig
+
+
+#: Marker and colour of each twitch kind on the night overview.
+_TWITCH_MARKERS: Final[dict[str, tuple[str, str]]] = {
+    "hypnic_jerk": ("v", "#c2410c"),
+    "fragmentary_myoclonus": ("s", "#7c3aed"),
+    "alma": ("D", "#0f766e"),
+    "hypnagogic_foot_tremor": ("^", "#b45309"),
+    "long_movement": ("o", "#475569"),
+    "tremor": ("*", "#be123c"),
+}
+
+
+def _twitch_markers(ax: Axes, events: pd.DataFrame, row: float) -> None:
+    """One marker per twitch event on ``row`` (stretches drawn as lines), with a legend."""
+    for kind, (marker, colour) in _TWITCH_MARKERS.items():
+        ev = events[events["kind"] == kind]
+        if ev.empty:
+            continue
+        on = _hours(ev["onset"].to_numpy(dtype=float))
+        end = _hours((ev["onset"] + ev["duration"]).to_numpy(dtype=float))
+        ax.hlines(np.full(on.size, row), on, end, colors=colour, lw=2.0)
+        ax.plot(on, np.full(on.size, row), marker, color=colour, ms=4, ls="none",
+                label=kind.replace("_", " "))  # fmt: skip
+    ax.figure.legend(
+        *ax.get_legend_handles_labels(), loc="upper right", bbox_to_anchor=(0.995, 0.995),
+        ncol=6, fontsize=6.5, frameon=False, handletextpad=0.2, columnspacing=0.8,
+    )  # fmt: skip
 
 
 def _time_label(result: ScoreResult) -> str:
