@@ -207,7 +207,7 @@ def main() -> None:
         "",
         "## Machine",
         "",
-        *[f"- {x}" for x in machine_facts()],
+        *machine_facts(),
         f"- load average (1, 5, 15 min) before: {load_before}, after: {load_after} "
         "(other developers' work: timing needs a re-run on a quiet machine)",
         "",

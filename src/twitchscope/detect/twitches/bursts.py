@@ -107,14 +107,21 @@ def find_bursts(le: LegEnvelope, rules: TwitchRules) -> pd.DataFrame:
     """Bursts of one leg: ``leg``, ``onset`` (s), ``duration`` (s), ``amplitude_uv``.
 
     A burst starts where the envelope exceeds rest + ``burst_onset_uv`` and ends at the start of
-    ``burst_quiet_s`` below rest + ``burst_offset_uv``; missing stretches count as quiet and
-    start nothing. Bursts shorter than ``burst_min_s`` are dropped. The amplitude is the peak of
-    the smoothed envelope above rest.
+    ``burst_quiet_s`` below rest + ``burst_offset_uv``; where the resting level is high both
+    thresholds grow in proportion so that the onset is at least ``burst_rest_ratio`` x rest
+    above rest. Missing stretches and stretches with a resting level above
+    ``max_resting_level_uv`` count as quiet and start nothing. Bursts shorter than
+    ``burst_min_s`` are dropped. The amplitude is the peak of the smoothed envelope above rest.
     """
-    excluded = ~le.valid
+    # Too noisy to score where the resting level is high (as leg-movement detection does).
+    excluded = ~le.valid | (le.rest > rules.max_resting_level_uv)
     bridged = np.zeros_like(excluded)
+    # Where the resting EMG is high its envelope fluctuates more: the thresholds grow with it
+    # (onset at least burst_rest_ratio x rest above rest, offset in proportion).
+    scale = np.maximum(np.float32(1.0), rules.burst_rest_ratio * le.rest / rules.burst_onset_uv)
+    env = le.rest + (le.env - le.rest) / scale
     on, off = hysteresis(
-        le.env,
+        env,
         le.rest,
         excluded,
         bridged,

@@ -79,6 +79,9 @@ def detect_twitches(
         not_assessed["alma"] = "needs both legs"
     hft = K.hypnagogic_foot_tremor(bursts, rules)
     hft = hft[~_overlapping(hft, alma)]
+    leaking = K.cardiac_leak_legs(bursts, r_times, rules)
+    if r_times is not None and len(hft):
+        hft = hft[~_heart_locked_trains(hft, bursts, r_times, rules)]
     trem = pd.concat([K.tremor(e, rules) for e in envs], ignore_index=True)
     # A rhythm faster than HFT and ALMA allow breaks into irregular bursts that can pass for a
     # slow train: the tremor names it. At the frequencies they share, the train names it.
@@ -94,7 +97,18 @@ def detect_twitches(
     efm: dict[str, object]
     if hypnogram is not None:
         parts.append(K.hypnic_jerks(bursts, hypnogram, rules))
-        pots = K.efm_potentials(bursts, mv, pd.concat([trains, trem], ignore_index=True), rules)
+        efm_bursts = bursts
+        if leaking:
+            locked = K.r_locked(bursts["onset"].to_numpy(float), r_times, rules)
+            drop = locked & bursts["leg"].isin(list(leaking)).to_numpy()
+            efm_bursts = bursts[~drop]
+            for leg, share in leaking.items():
+                warnings.append(
+                    f"{leg} leg: the ECG leaks into the EMG ({100 * share:.0f} % of short bursts "
+                    "start at an R peak); bursts at R peaks are not counted as fragmentary "
+                    "myoclonus there, so its rate is underestimated"
+                )
+        pots = K.efm_potentials(efm_bursts, mv, pd.concat([trains, trem], ignore_index=True), rules)
         efm_rows, verdict = K.fragmentary_myoclonus(pots, hypnogram, duration, rules)
         parts.append(efm_rows)
         efm = dict(verdict)
@@ -180,3 +194,26 @@ def twitches_from_movements(
         efm={"verdict": "not assessed", "reason": reason},
         not_assessed=not_assessed,
     )
+
+
+def _heart_locked_trains(
+    trains: pd.DataFrame, bursts: pd.DataFrame, r_times: npt.NDArray[np.float64],
+    rules: TwitchRules,
+) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """True for trains whose bursts mostly start at R peaks (the heart, not the foot)."""
+    out = np.zeros(len(trains), dtype=bool)
+    b_on = bursts["onset"].to_numpy(float)
+    b_leg = bursts["leg"].to_numpy(dtype=object)
+    locked = K.r_locked(b_on, r_times, rules)
+    for i, (leg, on, du) in enumerate(
+        zip(trains["leg"], trains["onset"], trains["duration"], strict=True)
+    ):  # loop over trains (a handful), not samples
+        m = (
+            (b_leg == leg)
+            & (b_on >= on - 1e-6)
+            & (b_on < on + du)
+            & (bursts["duration"].to_numpy(float) >= 0.5 * rules.hft_burst_min_s)
+        )
+        if m.any():
+            out[i] = float(locked[m].mean()) >= rules.ecg_lock_train_share
+    return out

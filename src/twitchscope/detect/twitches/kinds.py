@@ -495,3 +495,42 @@ def tremor(le: LegEnvelope, rules: TwitchRules) -> pd.DataFrame:
         frequency_hz=np.round(mean_f, 2),
         amplitude_uv=_seg_max(np.nan_to_num(amp), s, last),
     )
+
+
+# --- cardiac artefact ---------------------------------------------------------------------------
+
+
+def r_locked(
+    onsets: npt.NDArray[np.float64], r_times: npt.NDArray[np.float64] | None, rules: TwitchRules
+) -> npt.NDArray[np.bool_]:
+    """True where a burst starts within ``ecg_lock_before_s`` before to ``ecg_lock_after_s``
+    after an R peak (the QRS and T waves leaking from the heart)."""
+    if r_times is None or r_times.size == 0 or onsets.size == 0:
+        return np.zeros(onsets.size, dtype=bool)
+    k = np.searchsorted(r_times, onsets + rules.ecg_lock_before_s, side="right") - 1
+    prev = r_times[np.maximum(k, 0)]
+    return (
+        (k >= 0)
+        & (onsets - prev <= rules.ecg_lock_after_s)
+        & (onsets - prev >= -rules.ecg_lock_before_s)
+    )
+
+
+def cardiac_leak_legs(
+    bursts: pd.DataFrame, r_times: npt.NDArray[np.float64] | None, rules: TwitchRules
+) -> dict[str, float]:
+    """Per leg, the share of short bursts locked to R peaks, where it is well above chance
+    (``ecg_lock_excess`` x the share of time inside the lock windows): the heart leaks into it."""
+    out: dict[str, float] = {}
+    if r_times is None or r_times.size < 10 or bursts.empty:
+        return out
+    rr = float(np.median(np.diff(r_times)))
+    chance = min(1.0, (rules.ecg_lock_before_s + rules.ecg_lock_after_s) / max(rr, 1e-3))
+    for leg in ("left", "right"):
+        b = bursts[(bursts["leg"] == leg) & (bursts["duration"] <= rules.hft_burst_max_s)]
+        if len(b) < 20:
+            continue
+        share = float(r_locked(b["onset"].to_numpy(float), r_times, rules).mean())
+        if share > min(0.95, rules.ecg_lock_excess * chance):
+            out[leg] = share
+    return out

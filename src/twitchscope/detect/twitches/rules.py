@@ -43,6 +43,10 @@ class TwitchRules:
         the first ``burst_quiet_s`` below rest + ``burst_offset_uv`` (the LM amplitude criterion of
         AASM/WASM, applied with a short quiet gap so that the bursts of a train stay apart).
     burst_min_s : shorter bursts are ignored (single-block noise).
+    burst_rest_ratio : where the resting level is high, the onset threshold is at least this
+        many times the resting level (the offset threshold grows in proportion).
+    max_resting_level_uv : stretches with a higher resting level are too noisy to score (the
+        MATPLM limit, as ``RuleSet.max_resting_level_uv``).
 
     Hypnic jerks (ICSD-3 sleep starts; numbers are twitchscope's choices)
     -------------------------------------------------------------------
@@ -74,6 +78,14 @@ class TwitchRules:
     hft_min_hz, hft_max_hz : 0.3-4.0 Hz.
     hft_burst_min_s, hft_burst_max_s : the usual burst duration 250-1000 ms.
 
+    Cardiac artefact (with an ECG; QRS and T waves leak into leg EMG)
+    -----------------------------------------------------------------
+    ecg_lock_before_s, ecg_lock_after_s : a burst starting in this window around an R peak is
+        R-locked.
+    ecg_lock_excess : a leg leaks when its share of R-locked short bursts exceeds this many
+        times chance; there, R-locked bursts are not counted as fragmentary myoclonus.
+    ecg_lock_train_share : an HFT train with at least this share of R-locked bursts is the heart.
+
     Long movements (WASM 2016 non-candidates)
     ------------------------------------------
     long_movement_min_s : a leg movement longer than this (10 s).
@@ -97,6 +109,8 @@ class TwitchRules:
     burst_offset_uv: float = 2.0
     burst_quiet_s: float = 0.05
     burst_min_s: float = 0.02
+    burst_rest_ratio: float = 2.0
+    max_resting_level_uv: float = 15.0
     # hypnic jerks
     hypnic_min_amplitude_uv: float = 100.0
     hypnic_min_s: float = 0.05
@@ -124,6 +138,11 @@ class TwitchRules:
     hft_max_hz: float = 4.0
     hft_burst_min_s: float = 0.25
     hft_burst_max_s: float = 1.0
+    # cardiac artefact
+    ecg_lock_before_s: float = 0.05
+    ecg_lock_after_s: float = 0.3
+    ecg_lock_excess: float = 2.0
+    ecg_lock_train_share: float = 0.75
     # long movements
     long_movement_min_s: float = 10.0
     # tremor
