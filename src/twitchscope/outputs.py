@@ -79,6 +79,7 @@ FILES: Final[tuple[str, ...]] = (
     "scored_movements.csv",
     "summary.json",
     "report.html",
+    "twitches.csv",
 )
 _FLOAT_FORMAT: Final[str] = "%.4f"
 

@@ -73,6 +73,7 @@ def test_score_writes_outputs_and_prints_indices(
         "scored_movements.csv",
         "summary.json",
         "report.html",
+        "twitches.csv",
     }
     s = json.loads((out / "summary.json").read_text())
     assert "plms_index" in stdout and "results written" in stdout

@@ -81,3 +81,13 @@ def test_staging_needs_eeg(tmp_path: Path) -> None:
                    physical_dimension="uV")]).write(p)  # fmt: skip
     with pytest.raises(TwitchscopeError, match="EEG"):
         stage_automatically(p)
+
+
+def test_simulate_with_twitches_writes_their_truth(tmp_path: Path) -> None:
+    path = tmp_path / "n.edf"
+    code = main(["simulate", "--scenario", "healthy", "--seed", "3", "--hours", "0.3",
+                 "--twitches", str(path)])  # fmt: skip
+    assert code == 0
+    truth = pd.read_csv(tmp_path / "n.truth_twitches.csv")
+    assert {"kind", "leg", "onset", "duration"} <= set(truth.columns)
+    assert len(truth) > 0
