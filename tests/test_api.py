@@ -89,6 +89,7 @@ def test_outputs_and_summary(result: ScoreResult, tmp_path: Path) -> None:
         "report.html",
         "scored_movements.csv",
         "summary.json",
+        "twitches.csv",
     ]
     lm = pd.read_csv(out / "leg_movements.csv")
     assert len(lm) == len(result.movements)
