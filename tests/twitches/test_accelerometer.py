@@ -107,3 +107,21 @@ def test_score_command_with_leg_files(
     code = main(["score", str(bad), "--out", str(tmp_path / "o2"), "-q"])
     err = capsys.readouterr().err
     assert code == 2 and "m/s²" in err and "bad.csv" in err and "Traceback" not in err
+
+
+def test_gt3x_file_is_read_through_pygt3x(tmp_path: Path, week) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from gt3x_writer import write_gt3x
+
+    left = week[0]
+    fs = 25
+    n = 600 * fs
+    xyz = np.column_stack([left.x[:n], left.y[:n], left.z[:n]]).astype(float)
+    p = write_gt3x(tmp_path / "ankle.gt3x", xyz, fs, start_unix=1_709_582_400)
+    rec = read_accelerometer(p, leg="right")
+    assert rec.fs == fs and rec.leg == "right"
+    assert rec.start is not None and rec.start.year == 2024
+    assert rec.n_samples == pytest.approx(n, abs=fs)
+    assert np.allclose(rec.z[: n - fs], xyz[: n - fs, 2], atol=1 / 256 + 1e-6)

@@ -89,6 +89,13 @@ def register(app: typer.Typer) -> None:
             f"{sum(s['artefacts'].values())}",
             highlight=False,
         )
+        if night.twitches is not None:
+            kinds = night.twitches["kind"].value_counts()
+            console.print(
+                "true twitch kinds: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
+                + f" ({written.truth_twitches.name})",
+                highlight=False,
+            )
         console.print(f"recording: {written.recording}", highlight=False)
         console.print(
             f"truth: {written.truth_json.name}, {written.truth_movements.name}, "

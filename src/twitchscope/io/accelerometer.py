@@ -295,10 +295,15 @@ def _read_gt3x(p: Path, leg: str) -> AccelRecording:
         raise MissingDependencyError(
             "pygt3x", "wearables", "reading ActiGraph .gt3x files"
         ) from None
+    import warnings
+
     try:
-        with FileReader(str(p)) as reader:
-            df = reader.to_pandas()
-            fs = float(reader.info.sample_rate)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pygt3x's pandas idioms
+            warnings.simplefilter("ignore", DeprecationWarning)
+            with FileReader(str(p)) as reader:
+                df = reader.to_pandas()
+                fs = float(reader.info.sample_rate)
     except Exception as exc:  # pygt3x raises zipfile, KeyError, ValueError ... on corrupt files
         raise InputFileError(p, f"is not a readable ActiGraph .gt3x file ({exc})") from None
     if df.empty:
