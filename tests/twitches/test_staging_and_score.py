@@ -91,3 +91,14 @@ def test_simulate_with_twitches_writes_their_truth(tmp_path: Path) -> None:
     truth = pd.read_csv(tmp_path / "n.truth_twitches.csv")
     assert {"kind", "leg", "onset", "duration"} <= set(truth.columns)
     assert len(truth) > 0
+
+
+def test_missing_staging_extra_gives_the_install_hint(
+    unstaged,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from twitchscope.errors import MissingDependencyError
+
+    monkeypatch.setitem(__import__("sys").modules, "yasa", None)  # import yasa -> ImportError
+    with pytest.raises(MissingDependencyError, match=r"twitchscope\[staging\]"):
+        stage_automatically(unstaged[0])

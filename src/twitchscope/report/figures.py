@@ -133,7 +133,19 @@ def night_overview(result: ScoreResult) -> Figure:
             color=MUTED,
         )
         ax_h.set_yticks([])
-    ax_h.set_title("Night overview", loc="left", fontsize=10, color=INK)
+    title = "Night overview"
+    auto = result.staging
+    if auto is not None and hyp is not None:
+        # automatic stages: say so, and mark the epochs the classifier was unsure of
+        conf = np.asarray(auto.confidence, dtype=float)
+        unsure = np.flatnonzero(conf < 0.5)
+        centres = _hours(hyp.offset + (unsure + 0.5) * hyp.epoch_length)
+        ax_h.plot(centres, np.full(unsure.size, -0.3), "|", color=MUTED, ms=4, mew=0.6)
+        title += (
+            f" · stages AUTOMATIC (YASA), mean confidence {float(conf.mean()):.2f}; "
+            "grey ticks: epochs below 0.5"
+        )
+    ax_h.set_title(title, loc="left", fontsize=10, color=INK)
     ax_h.tick_params(labelbottom=False)
 
     # Movements per leg (ticks), PLM series shaded
