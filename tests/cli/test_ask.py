@@ -169,3 +169,37 @@ def test_ask_in_a_real_process(tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "answers.partial.json").read_text())
     first, second = (q.id for q in emergency_questions()[:2])
     assert saved == {first: False, second: True}
+
+
+def test_new_questions_and_choices_in_the_wizard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wizard asks the new keys (from questions.json) and reads the new choices as typed."""
+    typed = {
+        "recent_head_injury": ["yes"],
+        "age": ["6"],
+        "sex": ["male"],
+        "kind": ["ache or pain, tic"],
+        "timing": ["evening, on standing"],
+        "limp": ["no"],
+        "tingling_numb_feet": ["no"],
+        "snoring_or_apnoea": ["no"],
+        "medications": ["Piriton"],
+    }
+    lines: list[str] = []
+    for q in QUESTIONS:
+        if q.id == "pregnancy_weeks":
+            continue
+        lines += typed.get(q.id, ["skip"])
+    out = tmp_path / "answers.json"
+    assert run_ask(monkeypatch, "\n".join(lines) + "\n", "--out", str(out)) == 0
+    written = json.loads(out.read_text())
+    assert written["recent_head_injury"] is True
+    assert written["kind"] == ["ache_or_pain", "tic"]
+    assert written["timing"] == ["evening", "on_standing"]
+    assert written["limp"] is False and written["snoring_or_apnoea"] is False
+    printed = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    head_injury = next(q for q in QUESTIONS if q.id == "recent_head_injury")
+    after = printed.split(head_injury.text, 1)[1]
+    assert after.index("EMERGENCY WARNING SIGN") < after.index("How old are you?")
+    assert "ache or pain" in printed and "on standing" in printed  # typed words in the hints

@@ -72,6 +72,8 @@ def test_emergency_and_unanswered_are_printed(
     assert "EMERGENCY" in printed and "emergency question(s) not answered" in printed
     html = (tmp_path / "o" / "assessment.html").read_text()
     assert "triage emergency" in html and "Emergency questions not answered" in html
+    assert "What is not known" in html
+    assert "Restless legs syndrome (RLS) criteria" not in html  # not in an emergency
 
 
 @pytest.mark.parametrize(

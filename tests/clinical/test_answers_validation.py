@@ -153,3 +153,43 @@ def test_schema_covers_the_contract_and_emergency_first() -> None:
         assert q.text.strip()
         if q.kind in ("choice", "multi"):
             assert q.choices
+
+
+@pytest.mark.parametrize(
+    ("answers", "field", "words"),
+    [
+        ({"clonus": "yes"}, "clonus", "true or false"),
+        ({"recent_head_injury": 1}, "recent_head_injury", "true or false"),
+        ({"timing": ["on standing"]}, "timing", "did you mean 'on_standing'"),
+        ({"kind": ["ache"]}, "kind", "'ache'"),
+        ({"dark_urin": True}, "dark_urin", "did you mean 'dark_urine'"),
+    ],
+)
+def test_new_keys_keep_field_naming_errors(answers: dict[str, Any], field: str, words: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate_answers(answers)
+    assert info.value.field == field
+    assert words in str(info.value)
+
+
+def test_new_keys_and_choices_are_accepted() -> None:
+    new = {
+        "recent_head_injury": False,
+        "sudden_onset": True,
+        "one_side_only": False,
+        "leg_swelling": False,
+        "limp": False,
+        "tingling_numb_feet": True,
+        "palpitations": False,
+        "clonus": False,
+        "dark_urine": False,
+        "snoring_or_apnoea": True,
+        "cataplexy": False,
+        "acts_out_dreams": False,
+        "anticoagulant": False,
+        "kind": ["ache_or_pain", "tic"],
+        "timing": ["on_waking", "on_standing", "holding_or_moving"],
+    }
+    assert validate_answers(new) == {k: new[k] for k in validate_answers(new)}
+    assert set(validate_answers(new)) == set(new)
+    assert "recent_head_injury" in {q.id for q in emergency_questions()}

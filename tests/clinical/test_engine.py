@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from vignettes import RLS_ALL, person, summary
+from vignettes import NO_OTHER_SLEEP_DISORDER, RLS_ALL, person, summary
 
 from twitchscope.clinical import assess, load_recording_summary
 from twitchscope.disclaimer import DISCLAIMER
@@ -41,7 +42,8 @@ def test_assessment_contract_keys_and_json() -> None:
         + d["self_care"]
         + [r for f in d["findings"] for r in f["reasons"]]
     )
-    assert not any("you have" in t.lower() for t in texts)
+    # Never diagnostic wording ("you have RLS"); "you have had it for ..." is plain speech.
+    assert not any(re.search(r"\byou have (?!had\b)", t.lower()) for t in texts), texts
 
 
 def test_tests_already_done_are_not_repeated_unless_unreliable() -> None:
@@ -100,14 +102,21 @@ def test_unstaged_recording_says_so() -> None:
     a = assess(person(sleep_complaint=True), recording=summary(30, staged=False))
     (f,) = a.findings
     assert "per hour of recording" in f.reasons[0] and "sleep study" in f.reasons[0]
+    assert "/h" not in f.reasons[0] and ">" not in f.reasons[0]
     assert "polysomnography" in a.tests_to_discuss
     assert any("no sleep staging" in n for n in a.notes)
 
 
 def test_plmd_reason_names_index_and_cutoff() -> None:
-    a = assess(person(age=8, sleep_complaint=True), recording=summary(7))
+    a = assess(
+        person(age=8, sleep_complaint=True, urge_to_move=False, **NO_OTHER_SLEEP_DISORDER),
+        recording=summary(7),
+    )
     plmd = next(f for f in a.findings if f.id == "plmd_possible")
-    assert any("7.0/h > 5/h (child cut-off" in r for r in plmd.reasons)
+    assert any(
+        "7.0 periodic leg movements per hour of sleep" in r and "child cut-off of 5 an hour" in r
+        for r in plmd.reasons
+    ), plmd.reasons
 
 
 def test_real_diary_end_to_end(tmp_path: Path) -> None:
@@ -155,3 +164,48 @@ def test_html_escapes_user_text() -> None:
     a = assess(person(medications=["<script>alert(1)</script> lithium"]))
     page = render_assessment_html(a)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_html_folds_sources_and_shows_what_is_unknown() -> None:
+    a = assess(
+        person(age=25, kind=["twitch"], duration_days=30, weakness=False, muscle_wasting=False)
+    )
+    page = render_assessment_html(a)
+    assert '<details class="sources"><summary>Sources: NHS: Twitching eyes and muscles' in page
+    assert "reviewed October 2023" in page.split("<details")[1]  # the citation, folded
+    assert "What is not known" in page and "Have you been tripping or falling" in page
+    assert "restless legs syndrome (RLS) criteria" not in page.lower()  # nothing points to RLS
+
+
+def test_html_rls_table_only_where_it_matters() -> None:
+    rls = render_assessment_html(assess(person(**RLS_ALL, sleep_complaint=True)))
+    assert "Restless legs syndrome (RLS) criteria" in rls
+    assert "Begins or worsens at rest" in rls  # the criterion in words, not an id
+    emergency = render_assessment_html(assess(person(**RLS_ALL, seizure=True)))
+    assert "Restless legs syndrome (RLS) criteria" not in emergency
+
+
+def test_html_plain_test_labels_and_lab_names() -> None:
+    a = assess(person(duration_days=200), labs={"egfr": {"value": 50, "unit": "mL/min/1.73m2"}})
+    page = render_assessment_html(a)
+    assert "fasting blood sugar (glucose)" in page
+    assert "eGFR (kidney function)" in page
+    assert "<li>glucose_fasting</li>" not in page
+
+
+def test_json_keeps_the_contract_and_adds_plain_data() -> None:
+    a = assess(person(**RLS_ALL, medications=["Piriton"]))
+    d = json.loads(a.to_json())
+    assert {"unknowns", "rls_relevant", "tests_to_discuss_plain", "medicines", "age_group"} <= set(
+        d
+    )
+    f = next(f for f in d["findings"] if f["id"] == "medication_related")
+    assert all(isinstance(s, str) for s in f["sources"])  # contract: citations as strings
+    assert f["source_refs"][0]["short"] and f["source_refs"][0]["citation"]
+    assert d["medicines"]["recognised"][0] == {
+        "written": "Piriton",
+        "name": "chlorphenamine",
+        "classes": ["sedating_antihistamine"],
+        "note": "",
+    }
+    assert d["rls"]["status"] == "met" and len(d["rls"]["criteria"]) == 5

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from vignettes import VIGNETTES, Vignette
-
-from twitchscope.clinical import assess
+from vignettes import VIGNETTES, Vignette, assessed
 
 
 def test_there_are_enough_vignettes() -> None:
-    assert len(VIGNETTES) >= 60
+    assert len(VIGNETTES) >= 200
     assert len({v.name for v in VIGNETTES}) == len(VIGNETTES)
 
 
 @pytest.mark.parametrize("v", VIGNETTES, ids=[v.name for v in VIGNETTES])
 def test_vignette(v: Vignette) -> None:
-    a = assess(v.answers, labs=v.labs, recording=v.recording, diary=v.diary)
+    a = assessed(v)
     assert a.finding_ids == v.ids, [f"{f.id}: {f.reasons}" for f in a.findings]
     assert a.triage == v.tier
     for key, want in v.rls.items():
@@ -37,6 +35,16 @@ def test_emergency_vignettes_cover_every_emergency_rule() -> None:
     fired: set[str] = set()
     for v in VIGNETTES:
         if v.tier == "emergency":
-            a = assess(v.answers, labs=v.labs, recording=v.recording, diary=v.diary)
-            fired |= {r for f in a.findings for r in f.rules}
+            fired |= {r for f in assessed(v).findings for r in f.rules}
     assert emergency_rules <= fired
+
+
+def test_every_rule_fires_in_some_vignette() -> None:
+    """Each rule of the knowledge base is shown, tier and finding set, by at least one vignette."""
+    from twitchscope.clinical import load_knowledge
+
+    fired: set[str] = set()
+    for v in VIGNETTES:
+        fired |= {r for f in assessed(v).findings for r in f.rules}
+    missing = sorted({r["id"] for r in load_knowledge().rules} - fired)
+    assert missing == []

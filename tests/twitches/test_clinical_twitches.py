@@ -1,4 +1,4 @@
-"""The clinical engine uses the twitch kinds of a recording ("consistent with hypnic jerks", ...)."""
+"""The clinical engine uses a recording's twitch kinds ("consistent with hypnic jerks", ...)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from twitchscope.clinical import assess, load_recording_summary
 from twitchscope.errors import InputFileError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clinical"))
-from vignettes import person, summary  # noqa: E402
+from vignettes import person, summary
 
 
 def _with_twitches(counts: dict[str, Any], verdict: str = "not excessive") -> dict[str, Any]:
@@ -46,4 +46,4 @@ def test_bad_twitches_block_is_named() -> None:
     s = summary(4.0)
     s["twitches"] = ["not", "an", "object"]
     with pytest.raises(InputFileError, match="twitches"):
-        load_recording_summary(s)
+        assess(person(), recording=load_recording_summary(s))

@@ -93,6 +93,11 @@ def parse_text(q: Question, text: str) -> Any:
     raise ValidationError(q.id, f"question kind {q.kind!r} is not asked as text")
 
 
+def _typed(choice: str) -> str:
+    """A choice as a person types it (``whole_leg`` -> ``whole leg``; read back by ``_word``)."""
+    return choice.replace("_", " ")
+
+
 def _hint(q: Question) -> str:
     if q.kind == "bool":
         return "yes / no"
@@ -102,9 +107,9 @@ def _hint(q: Question) -> str:
         unit = f" {q.unit}" if q.unit else ""
         return f"a number{unit}, {low}-{high}" if low or high else f"a number{unit}"
     if q.kind == "choice":
-        return "one of: " + ", ".join(f"{i}={c}" for i, c in enumerate(q.choices, 1))
+        return "one of: " + ", ".join(f"{i}={_typed(c)}" for i, c in enumerate(q.choices, 1))
     if q.kind == "multi":
-        listed = ", ".join(f"{i}={c}" for i, c in enumerate(q.choices, 1))
+        listed = ", ".join(f"{i}={_typed(c)}" for i, c in enumerate(q.choices, 1))
         return f"one or more, separated by commas (or none): {listed}"
     return "names separated by commas (or none)"
 

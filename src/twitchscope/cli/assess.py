@@ -64,6 +64,13 @@ def assess_command(
             "answered[/]: " + ", ".join(result.unanswered_emergency_questions),
             highlight=False,
         )
+    others = [u for u in result.unknowns if not u.get("emergency")]
+    if others:
+        console.print(
+            f"{len(others)} other thing(s) not known that could change the picture "
+            "(listed in the report)",
+            highlight=False,
+        )
     console.print(f"wrote {targets[0]} and {targets[1]}", highlight=False)
 
 

@@ -1,4 +1,4 @@
-"""The result of an assessment (CLINICAL.md section 10) and its JSON form."""
+"""The result of an assessment (the assessment contract) and its JSON form."""
 
 from __future__ import annotations
 
@@ -22,11 +22,18 @@ class Finding:
     summary : str
         One sentence in "consistent with" wording.
     reasons : list of str
-        The answers, lab values, diary figures or recording indices that triggered it.
+        Plain sentences naming the answers, lab values, diary figures or recording indices that
+        triggered it.
     sources : list of str
         Citations of the rules that fired.
     rules : list of str
         Ids of the rules that fired.
+    source_refs : list of dict
+        The same sources as ``{id, short, citation, url}``: a short name to show, the full
+        citation to fold under it.
+    next_step : str
+        What to do, when this finding says more than its tier does ("contact your doctor
+        today"); empty otherwise.
     """
 
     id: str
@@ -36,6 +43,8 @@ class Finding:
     reasons: list[str]
     sources: list[str]
     rules: list[str] = field(default_factory=list)
+    source_refs: list[dict[str, str]] = field(default_factory=list)
+    next_step: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,11 @@ class Assessment:
 
     ``triage`` is the highest tier any rule reached (``self_care`` when none fired).
     ``unanswered_emergency_questions`` lists emergency question ids not answered: a missing
-    answer is never read as "no".
+    answer is never read as "no". ``unknowns`` says in plain words what is not known and could
+    change the picture (``{id, text, emergency, matters_for}``); ``rls_relevant`` is False when
+    the restless-legs table would only distract (an emergency, or nothing points to restless
+    legs); ``tests_to_discuss_plain`` gives each test id its plain label; ``medicines`` lists
+    the medicine names recognised (with their generic name and classes) and not recognised.
     """
 
     triage: str
@@ -62,6 +75,11 @@ class Assessment:
     notes: list[str] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     knowledge_version: str = ""
+    unknowns: list[dict[str, Any]] = field(default_factory=list)
+    rls_relevant: bool = False
+    tests_to_discuss_plain: list[dict[str, str]] = field(default_factory=list)
+    medicines: dict[str, Any] | None = None
+    age_group: str = "unknown"
 
     @property
     def finding_ids(self) -> set[str]:

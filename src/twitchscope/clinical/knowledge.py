@@ -4,8 +4,9 @@ Files: ``sources.json`` (citations), ``rules.json`` (rules with conditions, tier
 rationale; named word lists and groupings), ``findings.json`` (the finding vocabulary with titles,
 tests, self-care and questions for the doctor), ``labs.json`` (units, conversions, thresholds),
 ``rls.json`` (IRLSSG criteria, IRLS bands), ``plm.json`` (PLMS cut-offs, the recording summary
-keys) and ``questions.json`` (the answer schema). :func:`load_knowledge` reads them once and
-checks that they fit together; every clinical number lives in these files, none in code.
+keys), ``medicines.json`` (generic and brand names with their classes) and ``questions.json``
+(the answer schema). :func:`load_knowledge` reads them once and checks that they fit together;
+every clinical number lives in these files, none in code.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib import resources
 from typing import Any, Final
 
 from twitchscope.clinical.conditions import OPS, referenced_facts
+from twitchscope.clinical.medicines import MedicineVocabulary
 from twitchscope.clinical.questions import QUESTIONS_BY_ID
 
 DATA_FILES: Final[tuple[str, ...]] = (
@@ -26,10 +28,11 @@ DATA_FILES: Final[tuple[str, ...]] = (
     "labs.json",
     "rls.json",
     "plm.json",
+    "medicines.json",
     "questions.json",
 )
 TIERS: Final[tuple[str, ...]] = ("emergency", "urgent", "see_doctor", "self_care")
-#: Finding ids of the assessment contract (CLINICAL.md section 10); never renamed.
+#: Finding ids of the assessment contract; never renamed (new ids are only added).
 CONTRACT_FINDING_IDS: Final[tuple[str, ...]] = (
     "guillain_barre_pattern",
     "seizure",
@@ -63,21 +66,8 @@ CONTRACT_FINDING_IDS: Final[tuple[str, ...]] = (
     "pregnancy_related",
     "chronic",
 )
-EXTRA_TESTS: Final[tuple[str, ...]] = ("polysomnography", "emg")
+EXTRA_TESTS: Final[tuple[str, ...]] = ("polysomnography", "emg", "creatine_kinase")
 RLS_FACTS: Final[tuple[str, ...]] = ("all_met", "n_met", "chronic_persistent", "irls_band")
-RECORDING_FACTS: Final[tuple[str, ...]] = (
-    "plms_above_cutoff",
-    "plm_rate_above_cutoff_unstaged",
-    "plms_index",
-    "staged",
-    "hypnic_jerks_seen",
-    "efm_excessive",
-    "alma_seen",
-    "hft_seen",
-    "tremor_seen",
-    "long_movements_seen",
-    "hypnogram_automatic",
-)
 DIARY_FACTS: Final[tuple[str, ...]] = (
     "chronic",
     "spread",
@@ -103,12 +93,15 @@ class Knowledge:
     child_below_years: float
     findings: dict[str, dict[str, Any]]
     tiers: dict[str, dict[str, str]]
-    general_self_care: list[str]
+    general_self_care: list[Any]
     conditional_questions: list[dict[str, Any]]
     labs: dict[str, Any]
     rls: dict[str, Any]
     plm: dict[str, Any]
     versions: dict[str, str]
+    medicines: MedicineVocabulary
+    extra_tests: dict[str, str]
+    notes: dict[str, str]
 
     @property
     def version(self) -> str:
@@ -123,6 +116,23 @@ class Knowledge:
     def tier_rank(self, tier: str) -> int:
         """0 for emergency ... 3 for self_care."""
         return TIERS.index(tier)
+
+    def source_ref(self, source_id: str) -> dict[str, str]:
+        """A source as ``{id, short, citation, url}`` (short: a name a patient can read)."""
+        src = self.sources[source_id]
+        return {
+            "id": source_id,
+            "short": str(src.get("short", src["citation"])),
+            "citation": str(src["citation"]),
+            "url": str(src.get("url", "")),
+        }
+
+    def test_label(self, test: str) -> str:
+        """A test in plain words (``"eGFR (kidney function)"``)."""
+        spec = self.labs["tests"].get(test)
+        if spec is not None:
+            return str(spec.get("plain", spec["title"]))
+        return self.extra_tests.get(test, test.replace("_", " "))
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -163,6 +173,11 @@ def load_knowledge() -> Knowledge:
         rls=docs["rls.json"],
         plm=docs["plm.json"],
         versions={name.removesuffix(".json"): str(doc["version"]) for name, doc in docs.items()},
+        medicines=MedicineVocabulary(docs["medicines.json"]),
+        extra_tests=dict(findings_doc.get("extra_tests", {})),
+        notes={
+            "unanswered_emergency": str(findings_doc.get("unanswered_emergency_note", "")),
+        },
     )
     problems = check_knowledge(kb)
     if problems:
@@ -180,9 +195,22 @@ def check_knowledge(kb: Knowledge) -> list[str]:
     missing = [f for f in CONTRACT_FINDING_IDS if f not in kb.findings]
     problems += [f"findings.json lacks contract finding {f!r}" for f in missing]
     tests = set(kb.labs["tests"]) | set(EXTRA_TESTS)
+    problems += [
+        f"extra test {t!r} has no plain label" for t in EXTRA_TESTS if t not in kb.extra_tests
+    ]
+    problems += [f"source {s}: no short name" for s, v in kb.sources.items() if not v.get("short")]
     for fid, finding in kb.findings.items():
         problems += [
             f"finding {fid}: unknown test {t!r}" for t in finding["tests"] if t not in tests
+        ]
+        problems += [f"finding {fid}: {p}" for p in _check_texts(finding["self_care"])]
+    problems += [f"general self-care: {p}" for p in _check_texts(kb.general_self_care)]
+    problems += kb.medicines.problems
+    for cls, spec in kb.medicines.classes.items():
+        problems += [
+            f"medicine class {cls}: unknown source {s!r}"
+            for s in _source_ids(spec.get("source", []))
+            if s not in kb.sources
         ]
     if tuple(kb.tiers) != TIERS:
         problems.append("findings.json tiers must be " + ", ".join(TIERS))
@@ -217,6 +245,46 @@ def check_knowledge(kb: Knowledge) -> list[str]:
             problems.append(f"lab {name}: needs a source and a rationale")
         if test["unit"] not in test["units"]:
             problems.append(f"lab {name}: canonical unit {test['unit']!r} not among its units")
+        problems += [f"lab {name}: {p}" for p in _check_flags(test, kb)]
+    return problems
+
+
+_POPULATION_KEYS: Final[tuple[str, ...]] = ("age_min", "age_below", "sex", "pregnant")
+
+
+def _check_flags(test: dict[str, Any], kb: Knowledge) -> list[str]:
+    problems: list[str] = []
+    units = set(test["units"])
+    for flag in test["flags"]:
+        fid = flag.get("id", "?")
+        ops = [op for op in ("ge", "gt", "le", "lt") if op in flag]
+        if not ops:
+            problems.append(f"flag {fid}: no limit")
+        for op in ops:
+            limit = flag[op]
+            named = set(limit) if isinstance(limit, dict) else {flag.get("unit", test["unit"])}
+            problems += [
+                f"flag {fid}: limit unit {u!r} is not a unit of the test" for u in named - units
+            ]
+        srcs = _source_ids(flag.get("source", []))
+        if not srcs:
+            problems.append(f"flag {fid}: no source")
+        problems += [f"flag {fid}: unknown source {s!r}" for s in srcs if s not in kb.sources]
+        pop = flag.get("for", {})
+        problems += [
+            f"flag {fid}: unknown population key {k!r}" for k in pop if k not in _POPULATION_KEYS
+        ]
+    return problems
+
+
+def _check_texts(items: list[Any]) -> list[str]:
+    problems = []
+    for item in items:
+        if isinstance(item, dict) and (
+            not str(item.get("text", "")).strip()
+            or item.get("for") not in ("adult", "child", "all")
+        ):
+            problems.append(f"self-care item {item!r} needs a text and 'for' adult|child|all")
     return problems
 
 
@@ -227,11 +295,16 @@ def _check_condition(cond: Any, kb: Knowledge) -> list[str]:
         leaves = referenced_facts(cond)
     except ValueError as exc:
         return [str(exc)]
+    from twitchscope.clinical.recording_summary import recording_fact_names
+
     problems: list[str] = []
     for kind, leaf in leaves:
         ops = [k for k in leaf if k in OPS]
         if kind in ("answer", "rls", "recording", "diary") and len(ops) != 1:
             problems.append(f"leaf {dict(leaf)!r} needs exactly one comparison")
+        for cls in leaf.get("medicine_class", []):
+            if cls not in kb.medicines.classes:
+                problems.append(f"unknown medicine class {cls!r}")
         name = str(leaf[kind])
         if kind == "answer" and name not in QUESTIONS_BY_ID:
             problems.append(f"unknown question id {name!r}")
@@ -239,7 +312,7 @@ def _check_condition(cond: Any, kb: Knowledge) -> list[str]:
             problems += _check_lab_leaf(leaf, kb)
         elif kind == "rls" and name not in RLS_FACTS:
             problems.append(f"unknown RLS fact {name!r}")
-        elif kind == "recording" and name not in RECORDING_FACTS:
+        elif kind == "recording" and name not in recording_fact_names():
             problems.append(f"unknown recording fact {name!r}")
         elif kind == "diary" and name not in DIARY_FACTS:
             problems.append(f"unknown diary fact {name!r}")
@@ -257,6 +330,8 @@ def _check_lab_leaf(leaf: Any, kb: Knowledge) -> list[str]:
     test = kb.labs["tests"].get(str(leaf["lab"]))
     if test is None:
         return [f"unknown lab test {leaf['lab']!r}"]
+    if "missing" in leaf:
+        return []
     ids = {f["id"] for f in test["flags"]} | {c["id"] for c in test.get("caveats", [])}
     return (
         [] if leaf.get("flag") in ids else [f"lab {leaf['lab']}: unknown flag {leaf.get('flag')!r}"]

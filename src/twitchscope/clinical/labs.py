@@ -1,11 +1,19 @@
-"""Lab values: units, conversion, flags against thresholds (all from ``labs.json``).
+"""Lab values: units, exact conversion, flags against sourced limits (all from ``labs.json``).
 
 Input is ``{"ferritin": {"value": 32, "unit": "ng/mL"}, ...}``. Units are matched case- and
 space-insensitively (``µg/L`` = ``ug/L`` = ``mcg/L``); an unknown unit, or one that does not fit
-the test, is a :class:`~twitchscope.errors.ValidationError` listing the accepted units. Values are
-converted to the test's canonical unit, total calcium is corrected for albumin when albumin is
-given, haemoglobin and creatinine use the sex-specific limit, ferritin the adult or child
-threshold, and notes such as "ferritin is unreliable after a fever" are added.
+the test, is a :class:`~twitchscope.errors.ValidationError` listing the accepted units.
+
+Every limit is stored in the unit its source gives it in; where a source gives a limit in two
+units (the ADA's 126 mg/dL and 7.0 mmol/L), a value entered in one of them is compared with the
+limit in that unit. Otherwise the value is converted into the limit's unit with exact rational
+arithmetic (no floating-point rounding), so a value on a limit lands where the source says.
+A limit may apply to a population (children by age, women, men, pregnancy; WHO 2011 anaemia
+limits): the first entry of a flag whose population matches is used, an unknown sex or
+pregnancy falls to the stricter limit with a note, and an unknown age counts as adult with a
+note. Critical limits (results laboratories telephone the same day) form a band beyond low/high.
+Reasons are plain sentences: "ferritin (iron stores) 18 µg/L is low: low iron stores (from 15 to
+under 30 µg/L)".
 """
 
 from __future__ import annotations
@@ -13,43 +21,53 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
-from twitchscope.clinical.conditions import Facts, describe_op, evaluate
+from twitchscope.clinical.conditions import Facts, evaluate
 from twitchscope.clinical.jsonfile import read_json_object
 from twitchscope.clinical.knowledge import Knowledge, load_knowledge
 from twitchscope.errors import ValidationError
 
 ENTRY_KEYS: Final[tuple[str, ...]] = ("value", "unit", "date")
 _BOUND_OPS: Final[tuple[str, ...]] = ("ge", "gt", "le", "lt")
+#: Age assumed for choosing limits when age was not answered (an adult; the note says so).
+_ADULT_AGE: Final[int] = 18
 
 
 @dataclass(frozen=True)
 class LabFlag:
-    """One threshold a lab value crossed.
+    """One limit a lab value crossed.
 
     Attributes
     ----------
     id : str
-        Flag id from ``labs.json`` (``low``, ``high``, ``rls_iron_threshold_adult`` ...).
+        Flag id from ``labs.json`` (``low``, ``critical_high``, ``rls_iron_threshold_adult`` ...).
     label : str
-        What it means (``"no iron stores"``).
+        What it means in plain words (``"low: no iron stores"``).
     abnormal : bool
         True for an out-of-range value; False for decision thresholds (e.g. the RLS iron level).
     reason : str
-        The sentence naming value, unit and threshold.
+        The plain sentence naming value, unit and limit.
+    critical : bool
+        True for a critical result (telephoned by laboratories the same day).
+    sources : tuple of str
+        Source ids of the limit.
     """
 
     id: str
     label: str
     abnormal: bool
     reason: str
+    critical: bool = False
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class LabResult:
-    """One interpreted lab value (``value`` in the canonical ``unit``)."""
+    """One interpreted lab value (``value`` in the canonical ``unit``, for display)."""
 
     test: str
     title: str
@@ -61,11 +79,19 @@ class LabResult:
     caveats: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     corrected_value: float | None = None
+    plain_title: str = ""
+    unknowns: tuple[str, ...] = ()
+    entered_text: str = ""
 
     @property
     def abnormal(self) -> bool:
         """True when a flag marks the value as outside the range."""
         return any(f.abnormal for f in self.flags)
+
+    @property
+    def critical(self) -> bool:
+        """True when the value is at a critical level."""
+        return any(f.critical for f in self.flags)
 
     @property
     def flag_ids(self) -> set[str]:
@@ -75,10 +101,12 @@ class LabResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         out = asdict(self)
-        out["flags"] = [asdict(f) for f in self.flags]
+        out["flags"] = [asdict(f) | {"sources": list(f.sources)} for f in self.flags]
         out["caveats"] = [text for _, text in self.caveats]
         out["notes"] = list(self.notes)
+        out["unknowns"] = list(self.unknowns)
         out["abnormal"] = self.abnormal
+        out["critical"] = self.critical
         return out
 
 
@@ -104,8 +132,57 @@ def normalise_unit(unit: str) -> str:
     return u
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def exact(x: Any) -> Fraction:
+    """A number as an exact fraction of the decimal it was written as (``0.1`` -> 1/10).
+
+    Floats are taken through their shortest round-trip text, which is the decimal written in a
+    JSON file or typed by a person, so ``7.0`` is exactly 7 and ``5.6`` exactly 28/5.
+    """
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(x, int | Decimal):
+        return Fraction(x)
+    if isinstance(x, float):
+        return Fraction(repr(x))
+    return Fraction(str(x))
+
+
+def _num(x: Fraction | float, digits: int = 6) -> str:
+    """A number for a sentence: no trailing zeros, at most ``digits`` significant digits."""
+    value = float(x)
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.{digits}g}"
+
+
+def _unit_key(spec: Mapping[str, Any], unit: str) -> str | None:
+    wanted = normalise_unit(unit)
+    return next((name for name in spec["units"] if normalise_unit(name) == wanted), None)
+
+
+def _scale(spec: Mapping[str, Any], unit_key: str) -> tuple[Fraction, Fraction]:
+    """``(multiplier, offset)`` with canonical = (value + offset) x multiplier."""
+    conv = spec["units"][unit_key]
+    mult = 1 / exact(conv["divide_by"]) if "divide_by" in conv else exact(conv["factor"])
+    return mult, exact(conv.get("offset_before", 0))
+
+
+def to_canonical(spec: Mapping[str, Any], value: Fraction, unit_key: str) -> Fraction:
+    """Exact conversion of ``value`` in ``unit_key`` to the test's canonical unit."""
+    mult, off = _scale(spec, unit_key)
+    return (value + off) * mult
+
+
+def from_canonical(spec: Mapping[str, Any], value: Fraction, unit_key: str) -> Fraction:
+    """Exact conversion of a canonical ``value`` into ``unit_key``."""
+    mult, off = _scale(spec, unit_key)
+    return value / mult - off
+
+
+def _same_scale(spec: Mapping[str, Any], a: str, b: str) -> bool:
+    return _scale(spec, a) == _scale(spec, b)
 
 
 def parse_labs(
@@ -166,7 +243,7 @@ def parse_labs(
         if not lo <= canonical <= hi:
             raise ValidationError(
                 f"{where}.value",
-                f"{_fmt(float(value))} {unit} is impossible for {name} "
+                f"{_num(value)} {unit} is impossible for {name} "
                 f"(plausible {lo:g}-{hi:g} {tests[name]['unit']})",
             )
         out[name] = {"value": float(value), "unit": unit}
@@ -185,7 +262,10 @@ def convert(
     knowledge: Knowledge | None = None,
     field: str | None = None,
 ) -> float:
-    """Convert a value of ``test`` from ``unit`` to the test's canonical unit.
+    """Convert a value of ``test`` from ``unit`` to the test's canonical unit (for display).
+
+    The conversion is exact; a unit with ``round_digits`` (HbA1c in %) is rounded as
+    laboratories report it.
 
     Raises
     ------
@@ -194,50 +274,155 @@ def convert(
     """
     kb = knowledge or load_knowledge()
     spec = kb.labs["tests"][test]
-    wanted = normalise_unit(unit)
-    for name, conv in spec["units"].items():
-        if normalise_unit(name) == wanted:
-            out = (value + float(conv.get("offset_before", 0.0))) * float(conv["factor"])
-            digits = conv.get("round_digits")
-            return out if digits is None else round(out, int(digits))
-    raise ValidationError(
-        f"{field or 'labs.' + test}.unit",
-        f"unit {unit!r} is unknown or wrong for {test}; accepted: {_accepted(spec)}",
-    )
+    key = _unit_key(spec, unit)
+    if key is None:
+        raise ValidationError(
+            f"{field or 'labs.' + test}.unit",
+            f"unit {unit!r} is unknown or wrong for {test}; accepted: {_accepted(spec)}",
+        )
+    out = float(to_canonical(spec, exact(value), key))
+    digits = spec["units"][key].get("round_digits")
+    return out if digits is None else round(out, int(digits))
 
 
-def _threshold(raw: Any, sex: str | None) -> tuple[float, str]:
-    if not isinstance(raw, Mapping):
-        return float(raw), ""
-    if sex in ("male", "female"):
-        return float(raw[sex]), f", {sex}"
-    return float(raw["default"]), ", sex not given: the stricter limit"
+# --- populations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Who:
+    """The person a limit is chosen for (age None = not answered, treated as an adult)."""
+
+    age: float | None
+    sex: str | None
+    pregnant: bool | None
+
+
+def _population(pop: Mapping[str, Any] | None, who: _Who) -> bool | None:
+    if not pop:
+        return True
+    age = _ADULT_AGE if who.age is None else who.age
+    results: list[bool | None] = []
+    if "age_min" in pop:
+        results.append(age >= float(pop["age_min"]))
+    if "age_below" in pop:
+        results.append(age < float(pop["age_below"]))
+    if "sex" in pop:
+        results.append(None if who.sex is None else who.sex in pop["sex"])
+    if "pregnant" in pop:
+        results.append(None if who.pregnant is None else who.pregnant == pop["pregnant"])
+    if any(r is False for r in results):
+        return False
+    return None if any(r is None for r in results) else True
+
+
+def _choose(
+    entries: list[Mapping[str, Any]], who: _Who, notes: list[str]
+) -> Mapping[str, Any] | None:
+    for entry in entries:
+        fits = _population(entry.get("for"), who)
+        if fits is True:
+            return entry
+        if fits is None and entry.get("if_unknown"):
+            notes.append(str(entry["if_unknown"]))
+    return None
+
+
+# --- limits ---------------------------------------------------------------------------------
+
+
+def _limits(spec: Mapping[str, Any], flag: Mapping[str, Any], op: str) -> dict[str, Fraction]:
+    raw = flag[op]
+    if isinstance(raw, Mapping):
+        return {str(u): exact(v) for u, v in raw.items()}
+    return {str(flag.get("unit", spec["unit"])): exact(raw)}
+
+
+def _compare_unit(spec: Mapping[str, Any], limits: Mapping[str, Fraction], entered: str) -> str:
+    """The unit to compare in: the entered unit when the source gives the limit in it."""
+    for unit in limits:
+        if normalise_unit(unit) == normalise_unit(entered):
+            return unit
+    return next(iter(limits))
+
+
+_WORDS: Final[dict[str, str]] = {
+    "lt": "below {a}",
+    "le": "{a} or less",
+    "gt": "above {a}",
+    "ge": "{a} or more",
+}
+
+
+def _limit_words(parts: list[tuple[str, str]], unit: str) -> str:
+    ops = dict(parts)
+    if len(parts) == 2:
+        lower = ops.get("ge") or ops.get("gt")
+        upper = ops.get("lt") or ops.get("le")
+        start = "from " if "ge" in ops else "above "
+        joint = " to under " if "lt" in ops else " up to "
+        return f"{start}{lower}{joint}{upper} {unit}"
+    op, a = parts[0]
+    return _WORDS[op].format(a=f"{a} {unit}")
 
 
 def _flag(
-    test: str,
     spec: Mapping[str, Any],
     flag: Mapping[str, Any],
+    judged: Fraction,
+    entered_unit_key: str,
     shown: str,
-    value: float,
-    sex: str | None,
+    *,
+    say_converted: bool = True,
 ) -> LabFlag | None:
-    parts: list[str] = []
-    note = ""
+    parts: list[tuple[str, str]] = []
+    word_unit = ""
+    converted = ""
     for op in _BOUND_OPS:
         if op not in flag:
             continue
-        limit, note_op = _threshold(flag[op], sex)
-        note = note or note_op
-        ok = {"lt": value < limit, "le": value <= limit, "gt": value > limit, "ge": value >= limit}
-        if not ok[op]:
+        limits = _limits(spec, flag, op)
+        unit = _compare_unit(spec, limits, entered_unit_key)
+        ukey = _unit_key(spec, unit)
+        if ukey is None:
+            raise ValueError(f"labs.json: limit unit {unit!r} is not a unit of the test")
+        value = from_canonical(spec, judged, ukey)
+        limit = limits[unit]
+        holds = {
+            "lt": value < limit,
+            "le": value <= limit,
+            "gt": value > limit,
+            "ge": value >= limit,
+        }
+        if not holds[op]:
             return None
-        parts.append(f"{describe_op(op)} {_fmt(limit)}")
-    unit = spec["unit"]
-    reason = f"{shown} {' and '.join(parts)} {unit} ({flag['label']}{note})"
+        if _same_scale(spec, ukey, entered_unit_key):
+            # Same scale (e.g. ng/mL and µg/L): say the limit in the unit the person used.
+            word_unit = entered_unit_key
+        else:
+            word_unit = unit
+            if say_converted:
+                converted = f" (about {_num(value, 4)} {unit})"
+        parts.append((op, _num(limit)))
+    label = str(flag["label"])
+    reason = f"{shown}{converted} is {label} ({_limit_words(parts, word_unit)})"
+    if flag.get("says"):
+        reason += f": {flag['says']}"
+    sources = flag.get("source", [])
     return LabFlag(
-        id=str(flag["id"]), label=str(flag["label"]), abnormal=bool(flag["abnormal"]), reason=reason
+        id=str(flag["id"]),
+        label=label,
+        abnormal=bool(flag["abnormal"]),
+        reason=reason,
+        critical=bool(flag.get("critical", False)),
+        sources=(sources,) if isinstance(sources, str) else tuple(sources),
     )
+
+
+def _groups(spec: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for f in spec["flags"]:
+        groups.setdefault(str(f["id"]), []).append(f)
+    return groups
 
 
 def interpret_labs(
@@ -255,16 +440,18 @@ def interpret_labs(
     labs : mapping or path of a JSON file
         Test -> ``{"value": number, "unit": str}``.
     sex : {"female", "male", "other"} or None
-        For haemoglobin and creatinine limits; taken from ``answers`` when not given.
+        For sex-specific limits; taken from ``answers`` when not given.
     age : float or None
-        Years; below the child age the child thresholds apply. Taken from ``answers``.
+        Years, for children's limits; taken from ``answers``. Not answered: adult limits.
     answers : mapping, optional
-        Validated answers, for the caveats (e.g. recent fever makes ferritin unreliable).
+        Validated answers: pregnancy (``pregnancy_weeks``) for the pregnancy limit, and the
+        caveats (e.g. a recent fever makes ferritin unreliable).
 
     Returns
     -------
     LabReport
-        One :class:`LabResult` per test, values in canonical units.
+        One :class:`LabResult` per test: flags with plain reasons, notes, and what could not
+        be judged (no limit for this age).
     """
     kb = knowledge or load_knowledge()
     if isinstance(labs, str | Path):
@@ -273,66 +460,94 @@ def interpret_labs(
     answers = dict(answers or {})
     sex = sex if sex is not None else answers.get("sex")
     age = age if age is not None else answers.get("age")
+    weeks = answers.get("pregnancy_weeks")
+    who = _Who(age=age, sex=sex, pregnant=None if weeks is None else weeks >= 1)
     notes: list[str] = []
-    if age is None:
-        group = "adult"
-        if parsed:
-            notes.append("Age not answered: adult thresholds used.")
-    else:
-        group = "child" if age < kb.child_below_years else "adult"
-    canon = {t: convert(t, e["value"], e["unit"], knowledge=kb) for t, e in parsed.items()}
+    if age is None and parsed:
+        notes.append("Age not answered: adult limits were used.")
+    tests = kb.labs["tests"]
+    canon = {
+        t: to_canonical(tests[t], exact(e["value"]), str(_unit_key(tests[t], e["unit"])))
+        for t, e in parsed.items()
+    }
     facts = Facts(answers=answers)
     results: dict[str, LabResult] = {}
     for test, entry in parsed.items():
-        spec = kb.labs["tests"][test]
-        value = canon[test]
-        shown = f"{spec['title']} {_fmt(value)} {spec['unit']}"
-        if normalise_unit(entry["unit"]) != normalise_unit(spec["unit"]):
-            shown += f" (entered {_fmt(entry['value'])} {entry['unit']})"
-        corrected, tnotes = _albumin(test, value, canon, kb)
+        spec = tests[test]
+        ukey = str(_unit_key(spec, entry["unit"]))
+        plain = str(spec.get("plain", spec["title"]))
+        shown = f"{plain} {_num(exact(entry['value']))} {ukey}"
+        corrected, tnotes = _albumin(test, canon, kb)
+        judged = canon[test] if corrected is None else corrected
         if corrected is not None:
             shown = (
-                f"{spec['title']} {_fmt(corrected)} {spec['unit']} albumin-corrected "
-                f"(measured {_fmt(value)} {spec['unit']}, albumin {_fmt(canon['albumin'])} g/L)"
+                f"{shown}, adjusted for albumin {_num(exact(parsed['albumin']['value']))} "
+                f"{parsed['albumin']['unit']} to {_num(corrected, 4)} {spec['unit']}"
             )
-        judged = value if corrected is None else corrected
-        flags = []
-        for f in spec["flags"]:
-            if f.get("age_group") not in (None, group):
+        local_notes: list[str] = []
+        unknowns: list[str] = []
+        flags: list[LabFlag] = []
+        for entries in _groups(spec).values():
+            chosen = _choose(entries, who, local_notes)
+            if chosen is None:
+                if spec.get("no_limit_note") and any(e.get("abnormal") for e in entries):
+                    unknowns.append(str(spec["no_limit_note"]))
                 continue
-            made = _flag(test, spec, f, shown, judged, sex)
+            made = _flag(spec, chosen, judged, ukey, shown, say_converted=corrected is None)
             if made is not None:
                 flags.append(made)
+        flags = _critical_reasons(flags, spec)
         caveats = tuple(
             (str(c["id"]), str(c["text"]))
             for c in spec.get("caveats", [])
             if evaluate(c["when"], facts)[0] is True
         )
+        digits = spec["units"][ukey].get("round_digits")
+        value = float(canon[test])
         results[test] = LabResult(
             test=test,
             title=str(spec["title"]),
-            value=value,
+            value=value if digits is None else round(value, int(digits)),
             unit=str(spec["unit"]),
             entered_value=entry["value"],
             entered_unit=entry["unit"],
             flags=tuple(flags),
             caveats=caveats,
-            notes=tuple(tnotes),
-            corrected_value=corrected,
+            notes=tuple(dict.fromkeys(tnotes + local_notes + unknowns)),
+            corrected_value=None if corrected is None else float(corrected),
+            plain_title=plain,
+            unknowns=tuple(dict.fromkeys(local_notes + unknowns)),
+            entered_text=f"{_num(exact(entry['value']))} {entry['unit']}",
         )
     return LabReport(results=results, notes=tuple(notes))
 
 
+def _critical_reasons(flags: list[LabFlag], spec: Mapping[str, Any]) -> list[LabFlag]:
+    """A critical flag's sentence also stands for the ordinary flag it implies (one reason)."""
+    implies = {str(f["id"]): str(f["implies"]) for f in spec["flags"] if f.get("implies")}
+    by_id = {f.id: f for f in flags}
+    out = []
+    for f in flags:
+        crit = next((by_id[c] for c, base in implies.items() if base == f.id and c in by_id), None)
+        if crit is not None:
+            f = LabFlag(f.id, f.label, f.abnormal, crit.reason, f.critical, f.sources)
+        out.append(f)
+    return out
+
+
 def _albumin(
-    test: str, value: float, canon: Mapping[str, float], kb: Knowledge
-) -> tuple[float | None, list[str]]:
+    test: str, canon: Mapping[str, Fraction], kb: Knowledge
+) -> tuple[Fraction | None, list[str]]:
     corr = kb.labs["albumin_correction"]
     if test != corr["test"]:
         return None, []
     if corr["albumin_test"] not in canon:
-        return None, ["Not corrected for albumin (no albumin given)."]
+        return None, [
+            "Not adjusted for albumin (no albumin given): a low albumin makes total calcium "
+            "read low."
+        ]
     alb = canon[corr["albumin_test"]]
-    corrected = value + float(corr["mmol_per_l_per_g"]) * (
-        float(corr["reference_albumin_g_per_l"]) - alb
+    corrected = canon[test] + exact(corr["mmol_per_l_per_g"]) * (
+        exact(corr["reference_albumin_g_per_l"]) - alb
     )
-    return corrected, [f"Corrected for albumin: {corr['rationale']}"]
+    return corrected, [f"Adjusted for albumin: {corr['rationale']}"]

@@ -1,4 +1,4 @@
-"""The answer schema: one :class:`Question` per answer id of the contract (CLINICAL.md section 9).
+"""The answer schema: one :class:`Question` per answer id of the assessment's answer contract.
 
 The questions live in ``clinical/data/questions.json``; the terminal questionnaire renders them and
 the answer validator checks against them, so the file is the single source of truth.
@@ -45,6 +45,11 @@ class Question:
         Unit of a number answer (``"years"``, ``"days"`` ...); empty when none.
     ask_if : tuple or None
         ``(question_id, allowed_answers)``: ask only when that answer is one of these.
+    say : str
+        How a number answer reads in a reason, with ``{value}`` (``"aged {value}"``); a value
+        in days is written out ("about a year and a half").
+    choice_labels : tuple of (str, str)
+        Plain words for each choice (``("whole_leg", "whole leg")``).
     """
 
     id: str
@@ -59,6 +64,12 @@ class Question:
     order: int
     unit: str = ""
     ask_if: tuple[str, tuple[str, ...]] | None = None
+    say: str = ""
+    choice_labels: tuple[tuple[str, str], ...] = ()
+
+    def choice_label(self, choice: str) -> str:
+        """The plain words for a choice (the choice itself, underscores as spaces, if none)."""
+        return dict(self.choice_labels).get(choice, choice.replace("_", " "))
 
 
 def _question(raw: dict[str, Any]) -> Question:
@@ -79,6 +90,8 @@ def _question(raw: dict[str, Any]) -> Question:
         order=int(raw["order"]),
         unit=str(raw.get("unit", "")),
         ask_if=None if ask_if is None else (str(ask_if[0]), tuple(str(v) for v in ask_if[1])),
+        say=str(raw.get("say", "")),
+        choice_labels=tuple((str(k), str(v)) for k, v in raw.get("choice_labels", {}).items()),
     )
 
 

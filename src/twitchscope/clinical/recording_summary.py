@@ -3,15 +3,21 @@
 The keys checked and the PLMS cut-offs come from ``plm.json``. When ``index_basis`` is
 ``recording_time`` (no hypnogram) the "PLMS index" is PLM per hour of recording: it is never
 compared with the PLMS cut-off as if it were per hour of sleep.
+
+Recording facts for the rules come from *providers*: functions that turn a summary into facts,
+plain reasons and notes. The periodic-limb-movement provider is built in; another kind of
+movement found on a recording (other twitch kinds, for example) adds its own provider with
+:func:`register_recording_facts`, reading its keys from :attr:`RecordingSummary.extra`, and the
+rules may then name its facts (``{"recording": "fact_name", "is": true}``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from twitchscope.clinical.jsonfile import read_json_object
 from twitchscope.clinical.knowledge import Knowledge, load_knowledge
@@ -34,9 +40,7 @@ class RecordingSummary:
     channels: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     source: str = ""
-    #: The ``twitches`` block of the summary (other twitch kinds), empty when absent.
-    twitches: dict[str, Any] = field(default_factory=dict)
-    hypnogram_automatic: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def staged(self) -> bool:
@@ -107,12 +111,7 @@ def load_recording_summary(
         raise InputFileError(where, f"key 'index_basis': expected a string, got {basis!r}")
     if not all(isinstance(w, str) for w in vals["warnings"]):
         raise InputFileError(where, "key 'warnings': expected a list of strings")
-    twitches = doc.get("twitches") or {}
-    if not isinstance(twitches, Mapping) or not isinstance(twitches.get("counts", {}), Mapping):
-        raise InputFileError(where, "key 'twitches': expected an object with 'counts'")
     return RecordingSummary(
-        twitches=dict(twitches),
-        hypnogram_automatic=doc.get("hypnogram_automatic") is True,
         plms_index=float(vals["plms_index"]),
         plms_count=int(vals["plms_count"]),
         plmw_index=vals["plmw_index"],
@@ -125,25 +124,20 @@ def load_recording_summary(
         channels=dict(vals["channels"]),
         warnings=list(vals["warnings"]),
         source=where,
+        extra={k: v for k, v in doc.items() if k not in required and k != "index_basis"},
     )
 
 
-def recording_facts(
-    summary: RecordingSummary, age: float | None, knowledge: Knowledge | None = None
-) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """Facts, reason sentences and notes for rule conditions on a recording.
+#: One provider: (summary, age in years or None, knowledge) -> (facts, reasons, notes).
+FactProvider = Callable[
+    [RecordingSummary, float | None, Knowledge],
+    tuple[dict[str, Any], dict[str, str], list[str]],
+]
 
-    Returns
-    -------
-    facts : dict
-        ``plms_above_cutoff`` (None without sleep staging), ``plm_rate_above_cutoff_unstaged``,
-        ``plms_index``, ``staged``.
-    reasons : dict
-        Field -> sentence naming the index and the cut-off.
-    notes : list of str
-        E.g. that the adult cut-off was used because age was not answered.
-    """
-    kb = knowledge or load_knowledge()
+
+def _plm_facts(
+    summary: RecordingSummary, age: float | None, kb: Knowledge
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     cut = kb.plm["plms_index_cutoff"]
     notes: list[str] = []
     if age is None:
@@ -154,6 +148,7 @@ def recording_facts(
     cutoff = float(cut[group])
     above = summary.plms_index > cutoff
     idx = f"{summary.plms_index:.1f}"
+    where = "above" if above else "not above"
     reasons: dict[str, str] = {}
     if summary.staged:
         facts: dict[str, Any] = {
@@ -163,10 +158,11 @@ def recording_facts(
             "staged": True,
         }
         tst = summary.total_sleep_time_h
-        over = f" over {tst:.1f} h of sleep" if tst is not None else ""
+        over = f" over {tst:.1f} hours of sleep" if tst is not None else ""
         reasons["plms_above_cutoff"] = (
-            f"PLMS index {idx}/h {'>' if above else '<='} {cutoff:g}/h ({group} cut-off, ICSD-3; "
-            f"{summary.plms_count} PLMS{over})"
+            f"the recording shows {idx} periodic leg movements per hour of sleep (PLMS index), "
+            f"{where} the {group} cut-off of {cutoff:g} an hour (ICSD-3; "
+            f"{summary.plms_count} movements{over})"
         )
     else:
         facts = {
@@ -176,55 +172,74 @@ def recording_facts(
             "staged": False,
         }
         reasons["plm_rate_above_cutoff_unstaged"] = (
-            f"PLM {idx} per hour of recording (no hypnogram, so not a PLMS index) "
-            f"{'>' if above else '<='} {cutoff:g}/h ({group} cut-off): worth a proper sleep study"
+            f"the recording shows {idx} periodic leg movements per hour of recording (without "
+            f"sleep stages this is not a PLMS index), {where} the {group} cut-off of "
+            f"{cutoff:g} an hour: a proper sleep study is worth discussing"
         )
         notes.append(
             "The recording had no sleep staging: its index is per hour of recording, so it "
             "cannot show PLMS above the cut-off."
         )
-    facts.update(_twitch_facts(summary, reasons))
-    facts["hypnogram_automatic"] = summary.hypnogram_automatic
-    if summary.hypnogram_automatic:
-        notes.append(
-            "The sleep stages of the recording were scored automatically (YASA), not by a "
-            "sleep technologist: its PLMS index rests on an automatic hypnogram."
-        )
     return facts, reasons, notes
 
 
-_TWITCH_FACTS = {
-    "hypnic_jerk": ("hypnic_jerks_seen", "hypnic jerk(s) at sleep onset (ICSD-3 sleep starts)"),
-    "alma": ("alma_seen", "ALMA train(s) (AASM: >= 4 bursts alternating between the legs)"),
-    "hypnagogic_foot_tremor": (
-        "hft_seen",
-        "hypnagogic foot tremor train(s) (AASM: >= 4 bursts at 0.3-4 Hz)",
-    ),
-    "tremor": ("tremor_seen", "stretch(es) of rhythmic leg tremor (spectral peak 3-18 Hz)"),
-    "long_movement": ("long_movements_seen", "leg movement(s) longer than 10 s"),
-}
+_PROVIDERS: list[tuple[tuple[str, ...], FactProvider]] = [
+    (("plms_above_cutoff", "plm_rate_above_cutoff_unstaged", "plms_index", "staged"), _plm_facts)
+]
+#: The built-in recording facts (more are added with :func:`register_recording_facts`).
+PLM_FACTS: Final[tuple[str, ...]] = _PROVIDERS[0][0]
 
 
-def _twitch_facts(summary: RecordingSummary, reasons: dict[str, str]) -> dict[str, Any]:
-    """Facts on the other twitch kinds (None where the recording did not assess them)."""
-    counts = summary.twitches.get("counts", {}) if summary.twitches else {}
+def register_recording_facts(names: tuple[str, ...], provider: FactProvider) -> None:
+    """Add a provider of recording facts that rules may name.
+
+    Parameters
+    ----------
+    names : tuple of str
+        The fact names the provider returns (checked against the rules that use them).
+    provider : callable
+        ``(summary, age_years_or_None, knowledge) -> (facts, reasons, notes)``; ``facts`` maps
+        each name to a value (None when the recording cannot tell), ``reasons`` maps a name to
+        a plain sentence, ``notes`` are shown with the assessment.
+    """
+    taken = set(recording_fact_names())
+    clash = taken & set(names)
+    if clash:
+        raise ValueError(f"recording facts already provided: {sorted(clash)}")
+    _PROVIDERS.append((tuple(names), provider))
+
+
+def recording_fact_names() -> tuple[str, ...]:
+    """Every recording fact name a rule may use."""
+    return tuple(n for names, _ in _PROVIDERS for n in names)
+
+
+def recording_facts(
+    summary: RecordingSummary, age: float | None, knowledge: Knowledge | None = None
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """Facts, plain reason sentences and notes for rule conditions on a recording.
+
+    Returns
+    -------
+    facts : dict
+        ``plms_above_cutoff`` (None without sleep staging), ``plm_rate_above_cutoff_unstaged``,
+        ``plms_index``, ``staged``, and the facts of any registered provider.
+    reasons : dict
+        Fact -> plain sentence naming the index and the cut-off.
+    notes : list of str
+        E.g. that the adult cut-off was used because age was not answered.
+    """
+    kb = knowledge or load_knowledge()
     facts: dict[str, Any] = {}
-    for kind, (fact, words) in _TWITCH_FACTS.items():
-        n = counts.get(kind)
-        if not isinstance(n, int) or isinstance(n, bool):
-            facts[fact] = None
-            continue
-        facts[fact] = n > 0
-        if n > 0:
-            reasons[fact] = f"the recording shows {n} {words}"
-    efm = summary.twitches.get("efm", {}) if summary.twitches else {}
-    verdict = efm.get("verdict") if isinstance(efm, Mapping) else None
-    facts["efm_excessive"] = None if verdict in (None, "not assessed") else verdict == "excessive"
-    if verdict == "excessive":
-        mins = efm.get("minutes_meeting_rule")
-        reasons["efm_excessive"] = (
-            "excessive fragmentary myoclonus: "
-            + (f"{float(mins):.0f} " if isinstance(mins, int | float) else "")
-            + "minutes of NREM sleep with >= 5 potentials per minute (AASM: >= 20 minutes)"
-        )
-    return facts
+    reasons: dict[str, str] = {}
+    notes: list[str] = []
+    for _, provider in _PROVIDERS:
+        f, r, n = provider(summary, age, kb)
+        facts.update(f)
+        reasons.update(r)
+        notes += [x for x in n if x not in notes]
+    return facts, reasons, notes
+
+
+# The other twitch kinds' facts register themselves (kept in their own module).
+import twitchscope.clinical.twitch_facts  # noqa: E402, F401

@@ -1,8 +1,11 @@
 """``assessment.html``: the clinical picture as one self-contained, printable page.
 
 Order: the triage tier and next step (an emergency is unmistakable), emergency questions still
-unanswered, findings with reasons and sources, RLS criteria, lab values, diary and recording,
-tests to discuss, self-care, questions for the doctor, notes, and the disclaimer.
+unanswered, findings with plain reasons and their sources folded underneath, what else is
+unknown, the RLS criteria (only where restless legs matter), lab values, diary and recording,
+tests to discuss (in plain words), self-care, questions for the doctor, notes, and the
+disclaimer. Everything shown is computed in :class:`~twitchscope.clinical.Assessment`; this
+module only lays it out.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _EXTRA_CSS: Final[str] = """<style>
 .finding.see_doctor { border-color:#c98a00; } .finding.self_care { border-color:#1f9d55; }
 .finding h3 { margin:0 0 4px; font-size:16px; }
 .sources { font-size:12px; color:#5b6577; }
+.sources summary { cursor:pointer; }
+.todo { font-weight:600; }
 .yes { color:#1f9d55; font-weight:700; } .no { color:#c62f3b; font-weight:700; }
 .unk { color:#5b6577; }
 </style>"""
@@ -71,18 +76,66 @@ def _unanswered(a: Assessment) -> str:
     return _section("Emergency questions not answered", body, "unanswered")
 
 
+def _sources(refs: list[dict[str, str]]) -> str:
+    if not refs:
+        return ""
+    names = "; ".join(r["short"] for r in refs)
+    items = "".join(
+        f"<li>{escape(r['citation'])}"
+        + (f' <a href="{escape(r["url"])}">{escape(r["url"])}</a>' if r.get("url") else "")
+        + "</li>"
+        for r in refs
+    )
+    return (
+        f'<details class="sources"><summary>Sources: {escape(names)}</summary>'
+        f"<ul>{items}</ul></details>"
+    )
+
+
 def _findings(a: Assessment) -> str:
     if not a.findings:
         return _section("Findings", '<p class="muted">No rule fired on these answers.</p>')
     parts = []
     for f in a.findings:
+        todo = (
+            f'<p class="todo">{escape(f.next_step)}</p>'
+            if f.next_step and f.tier not in ("emergency", "self_care")
+            else ""
+        )
         parts.append(
             f'<div class="finding {escape(f.tier)}"><h3>{escape(f.title)} '
             f'<span class="badge {escape(f.tier)}">{escape(f.tier.replace("_", " "))}</span></h3>'
-            f"<p>{escape(f.summary)}</p><p><strong>Why:</strong></p>{_list(f.reasons)}"
-            f'<div class="sources"><strong>Sources:</strong>{_list(f.sources)}</div></div>'
+            f"<p>{escape(f.summary)}</p>{todo}<p><strong>Why:</strong></p>{_list(f.reasons)}"
+            f"{_sources(f.source_refs)}</div>"
         )
     return _section("Findings", "".join(parts))
+
+
+def _unknowns(a: Assessment) -> str:
+    items = [u for u in a.unknowns if not u.get("emergency")]
+    if not items:
+        return _section(
+            "What is not known",
+            '<p class="muted">Nothing else that could change this picture was left unanswered.</p>',
+        )
+    rows = []
+    for u in items:
+        why = ", ".join(u.get("matters_for") or [])
+        rows.append(
+            escape(u["text"]) + (f' <span class="muted">({escape(why)})</span>' if why else "")
+        )
+    body = (
+        "<p>These were not answered or could not be judged; an unanswered question is never "
+        "taken as a no. Answering them could change the picture.</p><ul>"
+        + "".join(f"<li>{r}</li>" for r in rows)
+        + "</ul>"
+    )
+    return _section("What is not known", body)
+
+
+def _tests(a: Assessment) -> str:
+    labels = [t["label"] for t in a.tests_to_discuss_plain] or list(a.tests_to_discuss)
+    return _section("Tests worth discussing", _list(labels))
 
 
 def _mark(state: str) -> str:
@@ -92,19 +145,13 @@ def _mark(state: str) -> str:
 
 
 def _rls(a: Assessment) -> str:
+    if not a.rls_relevant:
+        return ""
     rls = a.rls
-    rows = []
-    for crit in ("urge_to_move", "worse_at_rest", "relieved_by_movement", "worse_evening_night"):
-        state = "met" if crit in rls["criteria_met"] else "not"
-        state = "unk" if crit in rls["criteria_unanswered"] else state
-        rows.append((crit.replace("_", " "), state))
-    crit = "not_explained_by_mimic"
-    state = "met" if crit in rls["criteria_met"] else "not"
-    rows.append(
-        ("not explained by a mimic", "unk" if crit in rls["criteria_unanswered"] else state)
-    )
+    state = {"met": "met", "not_met": "not", "unknown": "unk"}
     table = "<table><tr><th>IRLSSG 2014 criterion</th><th></th></tr>" + "".join(
-        f"<tr><td>{escape(n)}</td><td>{_mark(s)}</td></tr>" for n, s in rows
+        f"<tr><td>{escape(c['text'])}</td><td>{_mark(state[c['state']])}</td></tr>"
+        for c in rls["criteria"]
     )
     table += "</table>"
     cp = rls.get("chronic_persistent")
@@ -112,10 +159,15 @@ def _rls(a: Assessment) -> str:
     band = rls.get("irls_band") or "no IRLS score given"
     score = "" if rls.get("irls_score") is None else f" ({rls['irls_score']}/40)"
     summary = (
-        f"<p>All five criteria met: <strong>{'yes' if rls['all_met'] else 'no'}</strong> · "
+        f"<p>All five criteria met: <strong>{_all_met(rls)}</strong> · "
         f"chronic-persistent: {escape(cp_txt)} · IRLS severity: {escape(band)}{escape(score)}</p>"
     )
     return _section("Restless legs syndrome (RLS) criteria", summary + table)
+
+
+def _all_met(rls: dict[str, Any]) -> str:
+    words = {"met": "yes", "not_met": "no"}
+    return words.get(rls.get("status", ""), "not known (not all answered)")
 
 
 def _labs(a: Assessment) -> str:
@@ -124,18 +176,20 @@ def _labs(a: Assessment) -> str:
     rows = []
     for r in a.labs.values():
         shown = r["corrected_value"] if r["corrected_value"] is not None else r["value"]
-        flags = "; ".join(f["label"] for f in r["flags"]) or "within the thresholds"
+        flags = "; ".join(f["label"] for f in r["flags"]) or "within the limits"
         cls = "above" if r["abnormal"] else ""
         extra = " ".join(r["caveats"] + r["notes"])
         rows.append(
-            f"<tr><td>{escape(r['title'])}</td><td>{escape(f'{shown:.4g}')} {escape(r['unit'])}"
-            f"</td><td>{escape(r['entered_value'])} {escape(r['entered_unit'])}</td>"
+            f"<tr><td>{escape(r.get('plain_title') or r['title'])}</td>"
+            f"<td>{escape(f'{shown:.4g}')} {escape(r['unit'])}"
+            f"</td><td>{escape(r.get('entered_text') or r['entered_value'])}</td>"
             f'<td class="{cls}">{escape(flags)}</td><td class="muted">{escape(extra)}</td></tr>'
         )
     table = (
         "<table><tr><th>test</th><th>value</th><th>entered</th><th>flags</th><th>notes</th></tr>"
         + "".join(rows)
-        + '</table><p class="muted">Indicative adult thresholds; your lab\'s own range wins.</p>'
+        + '</table><p class="muted">Indicative limits from the sources named under each '
+        "finding; your laboratory's own range wins.</p>"
     )
     return _section("Lab values", table)
 
@@ -208,11 +262,12 @@ def render_assessment_html(assessment: Assessment) -> str:
         _triage(a),
         _unanswered(a),
         _findings(a),
+        _unknowns(a),
         _rls(a),
         _labs(a),
         _diary(a),
         _recording(a),
-        _section("Tests worth discussing", _list(a.tests_to_discuss)),
+        _tests(a),
         _section("Self-care", _list(a.self_care)),
         _section("Questions for the doctor", _list(a.questions_for_doctor)),
         _section("Notes", _list(a.notes)) if a.notes else "",
