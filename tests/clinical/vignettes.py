@@ -1473,8 +1473,8 @@ VIGNETTES += [
 
 def with_twitches(rec: dict[str, Any], counts: dict[str, Any], efm: str) -> dict[str, Any]:
     """``rec`` with a ``twitches`` block as `twitchscope score` writes it."""
-    return {**rec, "twitches": {"counts": counts, "efm": {"verdict": efm,
-                                                          "minutes_meeting_rule": 25.0}}}  # fmt: skip
+    efm_block = {"verdict": efm, "minutes_meeting_rule": 25.0}
+    return {**rec, "twitches": {"counts": counts, "efm": efm_block}}
 
 
 _NO_TWITCH = {"hypnic_jerk": 0, "alma": 0, "hypnagogic_foot_tremor": 0, "tremor": 0,
