@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 import twitchscope
-from twitchscope.errors import ChannelError, TwitchscopeError
+from twitchscope.errors import ChannelError, TwitchscopeError, ValidationError
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS
+from twitchscope.outputs import FILES, SCORED_COLUMNS, SUMMARY_KEYS, write_outputs
+from twitchscope.prepare import stage_code_mapping
+from twitchscope.progress import ProgressEvent
 from twitchscope.results import ScoreResult
 from twitchscope.scoring import score_leg_movements
 from twitchscope.scoring.rules import get_rules
@@ -83,14 +85,9 @@ def test_score_detects_and_scores_a_night(
 
 
 def test_outputs_and_summary(result: ScoreResult, tmp_path: Path) -> None:
-    out = result.to_dir(tmp_path / "out")
-    assert sorted(p.name for p in out.iterdir()) == [
-        "leg_movements.csv",
-        "report.html",
-        "scored_movements.csv",
-        "summary.json",
-        "twitches.csv",
-    ]
+    out = write_outputs(result, tmp_path / "out")
+    names = {p.name for p in out.iterdir()}
+    assert set(FILES) <= names and not any(n.endswith(".part") for n in names)
     lm = pd.read_csv(out / "leg_movements.csv")
     assert len(lm) == len(result.movements)
     assert list(lm.columns[:5]) == ["leg", "onset", "duration", "amplitude_uv", "stage"]
@@ -223,3 +220,110 @@ def test_bad_input(night: tuple[SimulatedNight, Path], tmp_path: Path) -> None:
         twitchscope.score(tmp_path / "missing.edf")
     with pytest.raises(TwitchscopeError, match="not a recording"):
         twitchscope.score(42)
+
+
+def test_score_to_dir_is_the_whole_command_with_progress(
+    night: tuple[SimulatedNight, Path], result: ScoreResult, tmp_path: Path
+) -> None:
+    events: list[ProgressEvent] = []
+    out = tmp_path / "deep" / "out"
+    res = twitchscope.score_to_dir(night[1], out, progress=events.append)
+    names = {p.name for p in out.iterdir()}
+    assert set(FILES) <= names and not any(n.endswith(".part") for n in names)
+    assert len(res.movements) == len(result.movements)
+    s = json.loads((out / "summary.json").read_text())
+    assert s["plms_index"] == pytest.approx(result.indices["plms_index"])
+    # two events per step, in order, plain data
+    assert [(e.step, e.finished) for e in events] == [
+        (step, fin) for step in ("read", "detect", "score", "twitches", "write", "report")
+        for fin in (False, True)
+    ]  # fmt: skip
+    assert all(e.total == 6 for e in events)
+    assert [e.done for e in events if e.finished] == [1, 2, 3, 4, 5, 6]
+    assert events[-1].fraction == 1.0
+    assert all(e.seconds == 0.0 for e in events if not e.finished)
+    assert all(e.seconds >= 0.0 for e in events)
+    assert events[3].message == f"detected {len(res.movements)} leg movements"
+    assert json.loads(json.dumps([e.to_dict() for e in events]))[0]["step"] == "read"
+
+
+def test_score_progress_and_no_report(night: tuple[SimulatedNight, Path], tmp_path: Path) -> None:
+    sim, path = night
+    events: list[ProgressEvent] = []
+    res = twitchscope.score(path, movements=sim.movements, progress=events.append)
+    assert [e.step for e in events if e.finished] == ["read", "reference", "score", "twitches"]
+    assert {e.total for e in events} == {4}
+    assert res.mode == "reference"
+    steps: list[str] = []
+    twitchscope.score_to_dir(
+        path,
+        tmp_path / "o",
+        movements=sim.movements,
+        report=False,
+        progress=lambda e: steps.append(e.step) if e.finished else None,
+    )
+    assert steps == ["read", "reference", "score", "twitches", "write"]
+    assert not (tmp_path / "o" / "report.html").exists()
+
+
+def test_score_to_dir_checks_the_output_before_any_work(
+    night: tuple[SimulatedNight, Path], tmp_path: Path
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    events: list[ProgressEvent] = []
+    with pytest.raises(TwitchscopeError, match="not a directory"):
+        twitchscope.score_to_dir(night[1], taken, progress=events.append)
+    assert events == []  # refused before reading the recording
+
+
+def test_stage_codes(night: tuple[SimulatedNight, Path], tmp_path: Path) -> None:
+    sim, path = night
+    codes = {"W": 0, "N1": 1, "N2": 2, "N3": 3, "R": 5}
+    coded = tmp_path / "hyp_codes.csv"
+    coded.write_text("stage\n" + "".join(f"{codes[s]}\n" for s in sim.hypnogram.stages))
+    with pytest.raises(TwitchscopeError, match="integer"):
+        twitchscope.score(path, hypnogram=coded, movements=sim.movements)
+    by_text = twitchscope.score(
+        path, hypnogram=coded, movements=sim.movements, stage_codes="0=W,1=N1,2=N2,3=N3,5=R"
+    )
+    by_map = twitchscope.score(
+        path,
+        hypnogram=coded,
+        movements=sim.movements,
+        stage_codes={0: "wake", 1: "N1", 2: "N2", 3: "N3", 5: "REM"},
+    )
+    assert by_text.hypnogram is not None and by_map.hypnogram is not None
+    assert by_text.hypnogram.stages == sim.hypnogram.stages == by_map.hypnogram.stages
+    assert by_text.hypnogram_source == str(coded)
+    truth = truth_indices(sim)
+    assert by_text.indices["plms_index"] == pytest.approx(truth["plms_index"])
+    with pytest.raises(ValidationError, match="stage_codes: needs a hypnogram file"):
+        twitchscope.score(path, movements=sim.movements, stage_codes="0=W")
+    with pytest.raises(ValidationError, match="not a stage"):
+        twitchscope.score(path, hypnogram=coded, movements=sim.movements, stage_codes="0=Z")
+    assert stage_code_mapping("0=W; 5=rem") == {0: "W", 5: "R"}
+
+
+def test_mne_raw_uses_the_same_channel_picking(night: tuple[SimulatedNight, Path]) -> None:
+    mne = pytest.importorskip("mne")
+    raw = mne.io.read_raw_edf(night[1], preload=False, verbose="error")
+    sim = night[0]
+    # a label written loosely and a role name, as for files
+    res = twitchscope.score(raw, left="leg-l", right="leg_right", movements=sim.movements)
+    assert res.channels == {"left": "Leg L", "right": "Leg R"}
+    with pytest.raises(ChannelError, match="the same channel is given for both legs"):
+        twitchscope.score(raw, left="Leg L", right="leg l")
+    with pytest.raises(ChannelError, match="no such channel or role"):
+        twitchscope.score(raw, left="Leg X")
+    with pytest.raises(ChannelError, match="no such channel or role"):
+        twitchscope.score(night[1], left="Leg X")
+
+
+def test_lazy_package_names() -> None:
+    assert twitchscope.score_to_dir.__module__ == "twitchscope.api"
+    assert twitchscope.run_validation.__module__ == "twitchscope.validate.run"
+    assert twitchscope.ScoreResult is ScoreResult
+    assert "score_to_dir" in dir(twitchscope)
+    with pytest.raises(AttributeError):
+        twitchscope.no_such_name  # noqa: B018

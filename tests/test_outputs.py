@@ -12,7 +12,14 @@ import pytest
 
 from twitchscope.errors import InputFileError
 from twitchscope.hypnogram import Hypnogram
-from twitchscope.outputs import SCORED_COLUMNS, SUMMARY_KEYS, json_safe, write_outputs
+from twitchscope.jsonsafe import json_safe
+from twitchscope.outputs import (
+    FILES,
+    SCORED_COLUMNS,
+    SUMMARY_KEYS,
+    check_output_dir,
+    write_outputs,
+)
 from twitchscope.results import PLMS_INDEX_CUTOFF_ADULT, ScoreResult
 from twitchscope.scoring.rules import get_rules
 
@@ -84,14 +91,13 @@ def make_result(plms_index: float | None = 22.5) -> ScoreResult:
     )
 
 
-def test_to_dir_writes_the_contract(tmp_path: Path) -> None:
+def test_write_outputs_writes_the_contract(tmp_path: Path) -> None:
     res = make_result()
-    out = res.to_dir(tmp_path / "out", report=False)
-    assert sorted(p.name for p in out.iterdir()) == [
-        "leg_movements.csv",
-        "scored_movements.csv",
-        "summary.json",
-    ]
+    out = write_outputs(res, tmp_path / "out", report=False)
+    names = {p.name for p in out.iterdir()}
+    # a result built without twitch detection has no twitches.csv
+    assert set(FILES) - names == {"report.html", "twitches.csv"}
+    assert not any(n.endswith(".part") for n in names)
     lm = pd.read_csv(out / "leg_movements.csv")
     assert list(lm.columns[:5]) == ["leg", "onset", "duration", "amplitude_uv", "stage"]
     assert len(lm) == 8 and set(lm["leg"]) == {"left", "right"}
@@ -106,7 +112,7 @@ def test_to_dir_writes_the_contract(tmp_path: Path) -> None:
 
 def test_summary_json_has_every_contract_key(tmp_path: Path) -> None:
     res = make_result()
-    res.to_dir(tmp_path, report=False)
+    write_outputs(res, tmp_path, report=False)
     s = json.loads((tmp_path / "summary.json").read_text())
     for key in SUMMARY_KEYS:
         assert key in s
@@ -128,7 +134,7 @@ def test_summary_json_has_every_contract_key(tmp_path: Path) -> None:
 
 def test_undefined_index_is_null_not_nan(tmp_path: Path) -> None:
     res = make_result(plms_index=None)
-    res.to_dir(tmp_path, report=False)
+    write_outputs(res, tmp_path, report=False)
     text = (tmp_path / "summary.json").read_text()
     assert "NaN" not in text
     assert json.loads(text)["plms_index"] is None
@@ -160,3 +166,43 @@ def test_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     f.write_text("x")
     with pytest.raises(InputFileError, match="not a directory"):
         write_outputs(make_result(), f)
+    with pytest.raises(InputFileError, match="is a file, not a directory"):
+        check_output_dir(f / "below")
+    assert check_output_dir(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert not (tmp_path / "new").exists()  # checking creates nothing
+
+
+def test_results_are_plain_data() -> None:
+    res = make_result()
+    for name in ("to_dir", "report_html", "plot", "to_summary_dict"):
+        assert not hasattr(res, name), name
+
+
+def test_cutoffs_have_one_source() -> None:
+    """The cut-offs shown by ScoreResult.summary and the report are the knowledge base's."""
+    from twitchscope.clinical import load_knowledge
+    from twitchscope.cutoffs import CUTOFF_SOURCE, CUTOFFS, PLMS_INDEX_CUTOFF_CHILD
+
+    plm = load_knowledge().plm["plms_index_cutoff"]
+    assert float(plm["adult"]) == PLMS_INDEX_CUTOFF_ADULT
+    assert float(plm["child"]) == PLMS_INDEX_CUTOFF_CHILD
+    assert set(CUTOFFS) == {"plms_index", "plms_index_nonrespiratory"}
+    assert "ICSD-3" in CUTOFF_SOURCE and "finding, not a disorder" in CUTOFF_SOURCE
+
+
+def test_write_assessment_never_overwrites_an_input(tmp_path: Path) -> None:
+    from twitchscope.clinical import assess
+    from twitchscope.outputs import ASSESSMENT_FILES, write_assessment
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": 40, "kind": ["twitch"]}))
+    result = assess(answers)
+    json_path, html_path = write_assessment(result, tmp_path / "out" / "deeper", inputs=[answers])
+    assert (json_path.name, html_path.name) == ASSESSMENT_FILES
+    assert json.loads(json_path.read_text())["triage"] == result.triage
+    assert "<html" in html_path.read_text(encoding="utf-8").lower()
+    clash = tmp_path / "assessment.json"
+    clash.write_text(json.dumps({"age": 40}))
+    with pytest.raises(InputFileError, match="is an input file"):
+        write_assessment(result, tmp_path, inputs=[clash, None])
+    assert json.loads(clash.read_text()) == {"age": 40}

@@ -1,12 +1,18 @@
-"""``twitchscope.score``: one call from a recording to scored leg movements.
+"""``twitchscope.score`` and ``twitchscope.score_to_dir``: from a recording to scored leg movements.
 
-The work is split in steps the CLI shows as progress: :func:`~twitchscope.prepare.prepare` (read
+The work is split in steps, each a public function: :func:`~twitchscope.prepare.prepare` (read
 the leg channels and the annotations), :func:`detect_movements` (or :func:`reference_movements`),
-:func:`score_prepared`. :func:`score` runs them all.
+:func:`score_prepared`; then :func:`twitchscope.outputs.write_outputs` (tables, summary, exports)
+and :func:`twitchscope.report.score_report.render_score_report` (report.html). :func:`score` runs
+the first three, :func:`score_to_dir` all of them: it is the whole ``twitchscope score`` command,
+which the CLI, the web app and the cohort runner call alike. Both report each step to an optional
+``progress`` callback as plain :class:`~twitchscope.progress.ProgressEvent` values.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -15,20 +21,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twitchscope.errors import InputFileError
+from twitchscope.errors import InputFileError, ValidationError
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.prepare import PreparedInputs, prepare
+from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
 from twitchscope.results import ScoreResult
 from twitchscope.scoring.rules import RuleSet, get_rules
 
 __all__ = [
     "Movements",
     "PreparedInputs",
+    "ProgressCallback",
+    "ProgressEvent",
     "detect_movements",
     "prepare",
     "reference_movements",
     "score",
     "score_prepared",
+    "score_to_dir",
 ]
 
 
@@ -100,9 +110,7 @@ def reference_movements(
     return Movements(table=table, source=source, warnings=warnings)
 
 
-def detect_other_twitches(
-    inputs: PreparedInputs, movements: Movements, rules: RuleSet
-) -> Any:
+def detect_other_twitches(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> Any:
     """The other twitch kinds of the night (:func:`twitchscope.detect.twitches.detect_twitches`).
 
     With the leg EMG loaded every kind is assessed; with reference movements only (no signals)
@@ -124,11 +132,9 @@ def detect_other_twitches(
     )
 
 
-def score_prepared(
-    inputs: PreparedInputs, movements: Movements, rules: RuleSet, *, twitches: bool = True
-) -> ScoreResult:
-    """Score the movements with the rules, stages and events of ``inputs`` (and, unless
-    ``twitches`` is False, find the other twitch kinds, which do not enter the PLM indices)."""
+def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> ScoreResult:
+    """Score the movements with the rules, stages and events of ``inputs`` (the other twitch
+    kinds are added by :func:`detect_other_twitches`; they never enter the PLM indices)."""
     from twitchscope.scoring import score_leg_movements
 
     scoring = score_leg_movements(
@@ -165,8 +171,74 @@ def score_prepared(
         excluded_s=dict(movements.excluded_s),
         hypnogram_source=inputs.hypnogram_source,
         events_source=inputs.events_source,
-        twitches=detect_other_twitches(inputs, movements, rules) if twitches else None,
     )
+
+
+def _run_score(
+    recording: Any,
+    steps: StepTimer,
+    *,
+    hypnogram: Hypnogram | str | PathLike[str] | None,
+    events: pd.DataFrame | str | PathLike[str] | None,
+    rules: str | RuleSet,
+    left: str | None,
+    right: str | None,
+    movements: pd.DataFrame | str | PathLike[str] | None,
+    stage_codes: Mapping[int, str] | str | None,
+    twitches: bool = True,
+    stage: str | None = None,
+) -> ScoreResult:
+    """The read, detect (or reference) and score steps, timed and reported by ``steps``; with
+    ``stage="auto"`` an automatic staging step first, with ``twitches`` a twitch-kinds step."""
+    rs = get_rules(rules)
+    auto = None
+    if stage is not None:
+        from twitchscope.staging import stage_automatically
+
+        if stage != "auto":
+            raise ValidationError("stage", f"the only value is 'auto', got {stage!r}")
+        if hypnogram is not None:
+            raise ValidationError(
+                "stage", "'auto' stages a recording without hypnogram; drop the hypnogram"
+            )
+        if not isinstance(recording, str | PathLike):
+            raise ValidationError("stage", "'auto' needs the recording's file")
+        with steps.step("stage", "staging the night automatically (YASA)") as end:
+            auto = stage_automatically(recording)
+            hypnogram = auto.hypnogram
+            end(f"staged {auto.hypnogram.n_epochs} epochs automatically")
+    with steps.step("read", "reading the recording") as end:
+        inputs = prepare(
+            recording,
+            hypnogram=hypnogram,
+            events=events,
+            left=left,
+            right=right,
+            load_signals=movements is None,
+            stage_codes=stage_codes,
+        )
+        end("read the recording")
+    if movements is None:
+        with steps.step("detect", "detecting leg movements") as end:
+            mv = detect_movements(inputs, rs)
+            end(f"detected {len(mv.table)} leg movements")
+    else:
+        with steps.step("reference", "reading reference leg movements") as end:
+            mv = reference_movements(movements, inputs)
+            end(f"read {len(mv.table)} reference leg movements")
+    with steps.step("score", f"scoring ({rs.name})") as end:
+        result = score_prepared(inputs, mv, rs)
+        end(f"scored ({rs.name})")
+    if twitches:
+        with steps.step("twitches", "finding the other twitch kinds") as end:
+            tw = detect_other_twitches(inputs, mv, rs)
+            result = dataclasses.replace(result, twitches=tw)
+            end(f"found {len(tw.events)} other twitch events")
+    if auto is not None:
+        from twitchscope.staging import mark_automatic
+
+        result = mark_automatic(result, auto)
+    return result
 
 
 def score(
@@ -178,7 +250,10 @@ def score(
     left: str | None = None,
     right: str | None = None,
     movements: pd.DataFrame | str | PathLike[str] | None = None,
+    stage_codes: Mapping[int, str] | str | None = None,
+    progress: ProgressCallback | None = None,
     twitches: bool = True,
+    stage: str | None = None,
 ) -> ScoreResult:
     """Detect (or take) leg movements of one night and score them to WASM 2016 or AASM.
 
@@ -195,15 +270,27 @@ def score(
         Respiratory events and arousals (event-table columns); by default from the
         hypnogram file or the recording's annotations.
     rules : str or RuleSet
-        ``"wasm2016"`` (default), ``"aasm"`` or a :class:`~twitchscope.scoring.rules.RuleSet`.
+        ``"wasm2016"`` (default), ``"aasm"`` or a :class:`~twitchscope.scoring.rules.RuleSet`
+        (options given as text: :func:`twitchscope.scoring.rule_options.rules_from_text`).
     left, right : str, optional
-        Leg channel labels, when the alias table does not find them.
+        Leg channel labels (or roles), when the alias table does not find them.
     movements : DataFrame or path-like, optional
         Reference single-leg movements (``leg, onset, duration`` table, EDF+ annotations, NSRR
         or Profusion XML): scored instead of detected, as PLMScoRe and SOMAS do.
+    stage_codes : mapping of int to str, or str, optional
+        Integer stage codes used in the ``hypnogram`` file, e.g. ``"0=W,1=N1,2=N2,3=N3,5=R"``
+        (see :func:`twitchscope.prepare.stage_code_mapping`); codes differ between tools, so
+        none is assumed.
+    progress : callable, optional
+        Called with a :class:`~twitchscope.progress.ProgressEvent` when each step (``stage``,
+        ``read``, ``detect`` or ``reference``, ``score``, ``twitches``) starts and ends.
     twitches : bool
-        Also find the other twitch kinds (hypnic jerks, EFM, ALMA, HFT, long movements,
-        tremor; ``result.twitches``). They never enter the PLM indices.
+        Also find the other twitch kinds (hypnic jerks, fragmentary myoclonus, ALMA, hypnagogic
+        foot tremor, long movements, tremor: ``result.twitches``). They never enter the PLM
+        indices.
+    stage : {"auto"}, optional
+        Stage a recording without hypnogram automatically from its EEG (YASA, the ``staging``
+        extra): the result is marked automatic (``result.staging``, a first warning).
 
     Returns
     -------
@@ -214,18 +301,94 @@ def score(
     TwitchscopeError
         For bad input (missing or flat leg channel, hypnogram not fitting the recording, ...).
     """
-    rs = get_rules(rules)
-    inputs = prepare(
+    return _run_score(
         recording,
+        StepTimer(progress, total=3 + int(twitches) + int(stage is not None)),
         hypnogram=hypnogram,
         events=events,
+        rules=rules,
         left=left,
         right=right,
-        load_signals=movements is None,
+        movements=movements,
+        stage_codes=stage_codes,
+        twitches=twitches,
+        stage=stage,
     )
-    mv = (
-        detect_movements(inputs, rs)
-        if movements is None
-        else reference_movements(movements, inputs)
+
+
+def score_to_dir(
+    recording: Any,
+    out: str | PathLike[str],
+    *,
+    hypnogram: Hypnogram | str | PathLike[str] | None = None,
+    events: pd.DataFrame | str | PathLike[str] | None = None,
+    rules: str | RuleSet = "wasm2016",
+    left: str | None = None,
+    right: str | None = None,
+    movements: pd.DataFrame | str | PathLike[str] | None = None,
+    stage_codes: Mapping[int, str] | str | None = None,
+    report: bool = True,
+    progress: ProgressCallback | None = None,
+    twitches: bool = True,
+    stage: str | None = None,
+) -> ScoreResult:
+    """Score one night and write the output contract of ``twitchscope score`` into ``out``.
+
+    This is the whole ``score`` command: read, detect (or take reference movements), score,
+    write the tables, ``summary.json`` and the exports (see :mod:`twitchscope.outputs`), and
+    draw ``report.html``.
+
+    Parameters
+    ----------
+    recording : str, path-like, Recording or mne.io.BaseRaw
+        As for :func:`score`.
+    out : path-like
+        Output directory, created when missing; an existing file of that name is an error
+        (checked before any work).
+    hypnogram, events, rules, left, right, movements, stage_codes, twitches, stage
+        As for :func:`score` (``twitches.csv`` and, with ``stage="auto"``,
+        ``hypnogram_auto.csv`` are written too). Ankle accelerometer files are scored by
+        :func:`twitchscope.accelerometer.score_accelerometer_to_dir`.
+    report : bool
+        Also draw ``report.html`` (default True).
+    progress : callable, optional
+        Called with a :class:`~twitchscope.progress.ProgressEvent` when each step (``read``,
+        ``detect`` or ``reference``, ``score``, ``write``, ``report``) starts and ends.
+
+    Returns
+    -------
+    ScoreResult
+        The scored night (also written to ``out``).
+
+    Raises
+    ------
+    TwitchscopeError
+        For bad input, or an output directory that cannot be created or written.
+    """
+    from twitchscope.outputs import check_output_dir, write_outputs, write_report
+
+    d = check_output_dir(out)
+    steps = StepTimer(
+        progress, total=(5 if report else 4) + int(twitches) + int(stage is not None)
     )
-    return score_prepared(inputs, mv, rs, twitches=twitches)
+    result = _run_score(
+        recording,
+        steps,
+        hypnogram=hypnogram,
+        events=events,
+        rules=rules,
+        left=left,
+        right=right,
+        movements=movements,
+        stage_codes=stage_codes,
+        twitches=twitches,
+        stage=stage,
+    )
+    with steps.step("write", "writing tables, summary and exports") as end:
+        write_outputs(result, d, report=False)
+        end("wrote tables, summary.json and exports")
+    if report:
+        with steps.step("report", "drawing report.html") as end:
+            write_report(result, d / "report.html")
+            end("drew report.html")
+    return result

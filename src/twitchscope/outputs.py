@@ -11,34 +11,53 @@
 ``summary.json``
     Every index, the rules (preset and every option), channels, warnings, source file,
     software version and excluded time per leg.
+``summary.csv``
+    The same indices as one row: identity columns (``source``, ``recording_start``,
+    ``recording_duration_s``, ``rules``, ``mode``, ``index_basis``, ``channel_left``,
+    ``channel_right``, ``n_warnings``), then every numeric index by its summary.json name, nested
+    ones flattened to ``plms_index_by_stage.N2`` (see :func:`twitchscope.exports.summary_row`).
+``scored_movements.edf``
+    The scored movements as EDF+ annotations: an annotation-only EDF+C file with the recording's
+    start date and time, to open beside the recording in a viewer such as EDFbrowser; texts like
+    ``"PLMS both, arousal"`` (see :func:`twitchscope.exports.movement_annotations`).
 ``twitches.csv``
     One row per other twitch event (hypnic jerk, fragmentary myoclonus stretch, ALMA,
     hypnagogic foot tremor, long movement, tremor): ``kind``, ``leg``, ``onset``, ``duration``,
     ``stage``, ``bursts``, ``frequency_hz``, ``amplitude_uv``, ``rate_per_min``; summary.json
-    ``twitches`` holds counts and indices per kind and the EFM verdict.
+    ``twitches`` holds counts and indices per kind and the EFM verdict. None of them counts
+    towards the PLM indices.
 ``hypnogram_auto.csv``
-    With ``--stage auto``: the automatic hypnogram, one row per epoch with its confidence.
+    With automatic staging (``score --stage auto``): the automatic hypnogram, one row per epoch
+    with its confidence and stage probabilities; summary.json ``staging`` describes it and
+    ``hypnogram_automatic`` is true.
 ``report.html``
     The report (see :mod:`twitchscope.report.score_report`).
+
+:func:`write_outputs` writes them; :func:`twitchscope.score_to_dir` scores a night and calls it.
+The writers of the other commands' results live here too: :func:`write_validation`
+(``twitchscope validate --out``) and :func:`write_assessment` (``twitchscope assess``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import pandas as pd
-
-from twitchscope import __version__
+from twitchscope._version import __version__
 from twitchscope.errors import InputFileError
-from twitchscope.jsonsafe import json_safe
 
+# numpy, pandas and the report are imported inside the functions that need them: the writer of
+# ``twitchscope assess`` lives here too, and that command must start fast.
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from twitchscope.clinical.assessment import Assessment
     from twitchscope.results import ScoreResult
+    from twitchscope.validate import ValidationResult
 
 LEG_MOVEMENT_COLUMNS: Final[tuple[str, ...]] = (
     "leg",
@@ -74,18 +93,23 @@ SUMMARY_KEYS: Final[tuple[str, ...]] = (
     "channels",
     "warnings",
 )
+#: The files of the output contract, in the order they are written.
 FILES: Final[tuple[str, ...]] = (
     "leg_movements.csv",
     "scored_movements.csv",
     "summary.json",
-    "report.html",
+    "summary.csv",
+    "scored_movements.edf",
     "twitches.csv",
+    "report.html",
 )
 _FLOAT_FORMAT: Final[str] = "%.4f"
 
 
 def leg_movements_table(result: ScoreResult) -> pd.DataFrame:
     """``leg_movements.csv`` as a DataFrame (contract columns first, then the rest)."""
+    import numpy as np
+
     mv = result.movements.copy()
     for col in ("amplitude_uv",):
         if col not in mv.columns:
@@ -98,6 +122,8 @@ def leg_movements_table(result: ScoreResult) -> pd.DataFrame:
 
 def scored_table(result: ScoreResult) -> pd.DataFrame:
     """``scored_movements.csv`` as a DataFrame; ``series`` is a nullable integer."""
+    import pandas as pd
+
     sc = result.scored.copy()
     for col in SCORED_COLUMNS:
         if col not in sc.columns:
@@ -117,6 +143,8 @@ def build_summary(result: ScoreResult) -> dict[str, Any]:
     resting level, mains frequencies notched), the recording's start and length, and where the
     movements, hypnogram and events came from.
     """
+    from twitchscope.jsonsafe import json_safe
+
     out: dict[str, Any] = {}
     for key in SUMMARY_KEYS[:7]:
         out[key] = result.indices.get(key)
@@ -176,6 +204,45 @@ def write_summary(result: ScoreResult, path: str | PathLike[str]) -> Path:
     return p
 
 
+def check_output_dir(out_dir: str | PathLike[str]) -> Path:
+    """Check that ``out_dir`` can be an output directory (before any work is done).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputFileError
+        When the path exists and is not a directory, or a parent of it is a file.
+    """
+    d = Path(out_dir)
+    if d.exists() and not d.is_dir():
+        raise InputFileError(d, "the output path exists and is not a directory")
+    for parent in d.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputFileError(d, f"{parent} is a file, not a directory")
+            break
+    return d
+
+
+def make_output_dir(out_dir: str | PathLike[str]) -> Path:
+    """Create the output directory (and its parents) when missing; return it.
+
+    Raises
+    ------
+    InputFileError
+        When it exists as a file or cannot be created (the reason given).
+    """
+    d = check_output_dir(out_dir)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(d, f"cannot create the output directory ({exc.strerror})") from None
+    return d
+
+
 def write_outputs(
     result: ScoreResult, out_dir: str | PathLike[str], *, report: bool = True
 ) -> Path:
@@ -187,38 +254,125 @@ def write_outputs(
     out_dir : path-like
         The output directory; an existing file of that name is an error.
     report : bool
-        Also write ``report.html`` (the slowest file: figures are rendered).
+        Also write ``report.html`` (the slowest file: figures are drawn).
 
     Returns
     -------
     Path
         The output directory.
+
+    Raises
+    ------
+    InputFileError
+        When the directory or a file in it cannot be written (the reason given).
     """
-    d = Path(out_dir)
-    if d.exists() and not d.is_dir():
-        raise InputFileError(d, "the output path exists and is not a directory")
+    from twitchscope.exports import write_edf_annotations, write_summary_csv
+
+    d = make_output_dir(out_dir)
     try:
-        d.mkdir(parents=True, exist_ok=True)
+        leg_movements_table(result).to_csv(
+            d / "leg_movements.csv", index=False, float_format=_FLOAT_FORMAT
+        )
+        scored_table(result).to_csv(
+            d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT
+        )
+        write_summary(result, d / "summary.json")
+        write_summary_csv(result, d / "summary.csv")
+        write_edf_annotations(result, d / "scored_movements.edf")
+        if result.twitches is not None:
+            result.twitches.events.to_csv(
+                d / "twitches.csv", index=False, float_format=_FLOAT_FORMAT
+            )
+        if result.staging is not None:
+            result.staging.table().to_csv(d / "hypnogram_auto.csv", index=False)
     except OSError as exc:
-        raise InputFileError(d, f"cannot create the output directory ({exc.strerror})") from None
-    leg_movements_table(result).to_csv(
-        d / "leg_movements.csv", index=False, float_format=_FLOAT_FORMAT
-    )
-    scored_table(result).to_csv(d / "scored_movements.csv", index=False, float_format=_FLOAT_FORMAT)
-    if result.twitches is not None:
-        result.twitches.events.to_csv(d / "twitches.csv", index=False, float_format=_FLOAT_FORMAT)
-    if result.staging is not None:
-        result.staging.table().to_csv(d / "hypnogram_auto.csv", index=False)
-    write_summary(result, d / "summary.json")
+        where = exc.filename if exc.filename else d
+        raise InputFileError(where, f"cannot write ({exc.strerror or exc})") from None
     if report:
         write_report(result, d / "report.html")
     return d
 
 
 def write_report(result: ScoreResult, path: str | PathLike[str]) -> Path:
-    """Render and write ``report.html``."""
+    """Draw ``report.html`` (:func:`twitchscope.report.score_report.render_score_report`)."""
     from twitchscope.report.score_report import render_score_report
 
     p = Path(path)
-    _write_text(p, render_score_report(result))
+    try:
+        _write_text(p, render_score_report(result))
+    except OSError as exc:
+        raise InputFileError(p, f"cannot write ({exc.strerror or exc})") from None
     return p
+
+
+def validation_json(result: ValidationResult) -> str:
+    """A :class:`~twitchscope.validate.ValidationResult` as JSON text (NaN written as null)."""
+    from twitchscope.jsonsafe import json_safe
+
+    return json.dumps(json_safe(result.to_dict()), indent=2, allow_nan=False)
+
+
+def write_validation(result: ValidationResult, path: str | PathLike[str]) -> Path:
+    """Write :func:`validation_json` to ``path`` (replaced atomically) and return the path.
+
+    Raises
+    ------
+    InputFileError
+        When the file cannot be written (the reason given).
+    """
+    p = Path(path)
+    try:
+        _write_text(p, validation_json(result) + "\n")
+    except OSError as exc:
+        raise InputFileError(p, f"cannot write ({exc.strerror or exc})") from None
+    return p
+
+
+#: Files ``twitchscope assess`` writes into its output directory.
+ASSESSMENT_FILES: Final[tuple[str, ...]] = ("assessment.json", "assessment.html")
+
+
+def write_assessment(
+    result: Assessment,
+    out_dir: str | PathLike[str],
+    *,
+    inputs: Iterable[str | PathLike[str] | None] = (),
+) -> tuple[Path, Path]:
+    """Write ``assessment.json`` and ``assessment.html`` into ``out_dir`` (created when missing).
+
+    Parameters
+    ----------
+    result : Assessment
+        From :func:`twitchscope.clinical.assess`.
+    out_dir : path-like
+        The output directory.
+    inputs : iterable of path-like
+        The files the assessment was made from (answers, labs, diary, summary.json): none of
+        them is ever overwritten.
+
+    Returns
+    -------
+    tuple of Path
+        The JSON and HTML files.
+
+    Raises
+    ------
+    InputFileError
+        When an output would replace an input, or the directory or a file cannot be written.
+    """
+    from twitchscope.report.assessment_report import render_assessment_html
+
+    d = Path(out_dir)
+    targets = tuple(d / name for name in ASSESSMENT_FILES)
+    given = {Path(p).resolve() for p in inputs if p is not None}
+    for t in targets:
+        if t.resolve() in given:
+            raise InputFileError(t, "is an input file; choose another output directory")
+    make_output_dir(d)
+    try:
+        _write_text(targets[0], result.to_json() + "\n")
+        _write_text(targets[1], render_assessment_html(result))
+    except OSError as exc:
+        where = exc.filename if exc.filename else d
+        raise InputFileError(where, f"cannot write ({exc.strerror or exc})") from None
+    return targets[0], targets[1]

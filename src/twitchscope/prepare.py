@@ -7,6 +7,7 @@ start from there. Only the leg channels (and ECG, when present) are decoded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from os import PathLike
@@ -20,6 +21,13 @@ import pandas as pd
 from twitchscope.errors import ChannelError, InputFileError, MissingDependencyError
 from twitchscope.events import check_events, empty_events
 from twitchscope.hypnogram import Hypnogram
+from twitchscope.io.channels import (
+    LabelledChannel,
+    find_role,
+    label_channels,
+    pick_leg_channels,
+    resolve_channel,
+)
 from twitchscope.signal import Signal
 
 if TYPE_CHECKING:
@@ -63,16 +71,48 @@ def _is_mne_raw(x: object) -> bool:
     return any(c.__module__.startswith("mne.") and c.__name__ == "BaseRaw" for c in type(x).__mro__)
 
 
-def _read_annotation_file(path: str | PathLike[str], duration: float) -> Annotations:
+def _read_annotation_file(
+    path: str | PathLike[str], duration: float, codes: Mapping[int, str] | None = None
+) -> Annotations:
     from twitchscope.io.annotations import read_annotations
 
-    return read_annotations(Path(path), recording_duration=duration)
+    return read_annotations(Path(path), recording_duration=duration, codes=codes)
+
+
+def stage_code_mapping(stage_codes: Mapping[int, str] | str) -> dict[int, str]:
+    """Integer stage codes to stage strings, from a mapping or text like ``"0=W,1=N1,5=R"``.
+
+    Integer codes differ between tools (REM is 5 in Profusion, 4 in others), so twitchscope
+    reads integer-coded hypnograms only with an explicit mapping.
+
+    Parameters
+    ----------
+    stage_codes : mapping of int to str, or str
+        ``{0: "W", 1: "N1", 2: "N2", 3: "N3", 5: "R"}`` or ``"0=W,1=N1,2=N2,3=N3,5=R"``; the
+        stages may be written as any stage word (``"REM"``, ``"wake"``, ``"S2"``).
+
+    Returns
+    -------
+    dict
+        Code -> one of ``W, N1, N2, N3, R, UNS``.
+
+    Raises
+    ------
+    ValidationError
+        For an item that is not ``integer=stage`` or a stage word that is not a stage.
+    """
+    from twitchscope.io.annotations.codes import check_codes, parse_codes
+
+    if isinstance(stage_codes, str):
+        return parse_codes(stage_codes)
+    return check_codes(stage_codes, "stage_codes")
 
 
 def _resolve_stages_and_events(
     inputs: PreparedInputs,
     hypnogram: Hypnogram | str | PathLike[str] | None,
     events: pd.DataFrame | str | PathLike[str] | None,
+    codes: dict[int, str] | None = None,
 ) -> None:
     """Fill ``inputs.hypnogram`` and ``inputs.events`` from the arguments or embedded notes."""
     dur = inputs.recording_duration
@@ -81,7 +121,7 @@ def _resolve_stages_and_events(
         inputs.hypnogram = hypnogram
         inputs.hypnogram_source = hypnogram.source or "given"
     elif hypnogram is not None:
-        hyp_file = _read_annotation_file(hypnogram, dur)
+        hyp_file = _read_annotation_file(hypnogram, dur, codes)
         inputs.hypnogram = hyp_file.require_hypnogram()
         inputs.hypnogram_source = str(hypnogram)
         inputs.warnings.extend(hyp_file.warnings)
@@ -143,12 +183,17 @@ def _prepare_file(
     return inputs
 
 
-def _leg_labels(rec: Recording, left: str | None, right: str | None) -> dict[str, str | None]:
+def _leg_labels(
+    channels: Sequence[LabelledChannel],
+    source: str | PathLike[str],
+    left: str | None,
+    right: str | None,
+) -> dict[str, str | None]:
     """Labels of the leg channels when they are not loaded (None when not found)."""
     out: dict[str, str | None] = {}
     for leg, name in (("left", left), ("right", right)):
         try:
-            out[leg] = name or rec.find(f"leg_{leg}").label
+            out[leg] = resolve_channel(channels, name or f"leg_{leg}", source).label
         except ChannelError:
             out[leg] = None
     return out
@@ -178,7 +223,7 @@ def _prepare_recording_object(
         inputs.left, inputs.right = lsig, rsig
         inputs.channels = {"left": lsig.label, "right": rsig.label}
     else:
-        inputs.channels = _leg_labels(rec, left, right)
+        inputs.channels = _leg_labels(rec.channels, rec.path, left, right)
     raw = rec.raw_annotations()
     if len(raw):
         inputs.embedded = annotations_from_descriptions(
@@ -197,7 +242,6 @@ def _prepare_mne(
     raw: Any, left: str | None, right: str | None, load_signals: bool
 ) -> PreparedInputs:
     from twitchscope.io.annotations import annotations_from_descriptions
-    from twitchscope.io.channels import assign_roles
 
     names: list[str] = list(raw.ch_names)
     src = (
@@ -208,28 +252,18 @@ def _prepare_mne(
     meas = raw.info.get("meas_date")
     start = meas.replace(tzinfo=None) if isinstance(meas, datetime) else None
     inputs = PreparedInputs(source=src, recording_duration=duration, recording_start=start)
-    overrides = {k: v for k, v in (("leg_left", left), ("leg_right", right)) if v}
-    for label in overrides.values():
-        if label not in names:
-            raise ChannelError(src, label, f"no such channel; channels: {', '.join(names)}")
-    roles = assign_roles(names, overrides)
-
-    def pick(role: str) -> str:
-        found = [n for n, r in zip(names, roles, strict=True) if r == role]
-        if len(found) != 1:
-            problem = "no channel found for this role" if not found else "several channels match"
-            raise ChannelError(src, role, f"{problem}; channels: {', '.join(names)}; name it")
-        return found[0]
-
-    if load_signals:
+    channels = label_channels(names)
+    if not load_signals:
+        inputs.channels = _leg_labels(channels, src, left, right)
+    else:
         from twitchscope.io.quality import check_leg_signal
 
         sigs: dict[str, Signal] = {}
-        for leg in ("left", "right"):
-            label = pick(f"leg_{leg}")
-            data = raw.get_data(picks=[label])[0] * 1e6  # mne keeps volts
+        legs = pick_leg_channels(channels, src, left, right)
+        for leg, ch in zip(("left", "right"), legs, strict=True):
+            data = raw.get_data(picks=[ch.index])[0] * 1e6  # mne keeps volts
             sig = Signal(
-                label=label,
+                label=ch.label,
                 data=data.astype(np.float32),
                 fs=fs,
                 role=f"leg_{leg}",
@@ -241,13 +275,16 @@ def _prepare_mne(
             sigs[leg] = sig
         inputs.left, inputs.right = sigs["left"], sigs["right"]
         inputs.channels = {"left": sigs["left"].label, "right": sigs["right"].label}
-        ecg = [n for n, r in zip(names, roles, strict=True) if r == "ecg"]
-        if len(ecg) == 1:
+        try:
+            ecg = find_role(channels, "ecg", src)
+        except ChannelError:
+            ecg = None
+        if ecg is not None:
             from twitchscope.detect.ecg import r_peak_times
 
-            data = raw.get_data(picks=[ecg[0]])[0] * 1e6
+            data = raw.get_data(picks=[ecg.index])[0] * 1e6
             inputs.r_times = r_peak_times(
-                Signal(label=ecg[0], data=data.astype(np.float32), fs=fs, role="ecg", source=src)
+                Signal(label=ecg.label, data=data.astype(np.float32), fs=fs, role="ecg", source=src)
             )
     ann = raw.annotations
     if len(ann):
@@ -271,6 +308,7 @@ def prepare(
     left: str | None = None,
     right: str | None = None,
     load_signals: bool = True,
+    stage_codes: Mapping[int, str] | str | None = None,
 ) -> PreparedInputs:
     """Read the leg channels (and ECG when present), the hypnogram and the scored events.
 
@@ -279,18 +317,31 @@ def prepare(
     recording : path-like, Recording or mne.io.BaseRaw
     hypnogram, events : optional
         Given objects or annotation files; when missing, the recording's own EDF+ (or mne)
-        annotations are used when they hold stages/events.
+        annotations are used when they hold stages/events. Events in the hypnogram file come
+        along unless ``events`` is given.
     left, right : str, optional
-        Leg channel labels overriding the alias table.
+        Leg channel labels (or roles) overriding the alias table.
     load_signals : bool
         False when reference movements are scored (no EMG is decoded).
+    stage_codes : mapping or str, optional
+        Integer stage codes of the hypnogram file (see :func:`stage_code_mapping`); needs
+        ``hypnogram`` to be a file.
 
     Raises
     ------
     TwitchscopeError
         Missing or unusable leg channel, hypnogram not fitting the recording, bad files.
     """
+    from twitchscope.errors import ValidationError
     from twitchscope.io.recording import Recording
+
+    codes = None
+    if stage_codes is not None:
+        if hypnogram is None or isinstance(hypnogram, Hypnogram):
+            raise ValidationError(
+                "stage_codes", "needs a hypnogram file (the file the integer codes are in)"
+            )
+        codes = stage_code_mapping(stage_codes)
 
     if _is_path(recording):
         inputs = _prepare_file(recording, left, right, load_signals)
@@ -307,5 +358,5 @@ def prepare(
             str(type(recording).__name__),
             "not a recording: give a file path, a twitchscope Recording or an mne Raw",
         )
-    _resolve_stages_and_events(inputs, hypnogram, events)
+    _resolve_stages_and_events(inputs, hypnogram, events, codes)
     return inputs

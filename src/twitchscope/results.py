@@ -1,33 +1,40 @@
-"""The :class:`ScoreResult` returned by :func:`twitchscope.score`, and the clinical cut-offs."""
+"""The :class:`ScoreResult` returned by :func:`twitchscope.score`: plain data, no files, no drawing.
+
+Writers take it (:mod:`twitchscope.outputs`), and so do the renderers (:mod:`twitchscope.report`).
+The clinical cut-offs shown by :meth:`ScoreResult.summary` come from :mod:`twitchscope.cutoffs`
+(one source: the knowledge base's ``plm.json``); their names are re-exported here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 
-from twitchscope.hypnogram import Hypnogram
-from twitchscope.scoring.rules import RuleSet
+from twitchscope.cutoffs import (
+    CUTOFF_SOURCE,
+    CUTOFFS,
+    PLMS_INDEX_CUTOFF_ADULT,
+    PLMS_INDEX_CUTOFF_CHILD,
+)
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from twitchscope.hypnogram import Hypnogram
+    from twitchscope.scoring.rules import RuleSet
 
-#: PLMS index above which the finding is significant in adults (events per hour of sleep).
-#: Source: ICSD-3, periodic limb movement disorder criteria (> 15/h adults; some texts write >=).
-PLMS_INDEX_CUTOFF_ADULT: Final[float] = 15.0
-#: PLMS index above which the finding is significant in children. Source: ICSD-3 (> 5/h children).
-PLMS_INDEX_CUTOFF_CHILD: Final[float] = 5.0
-#: Where the cut-offs come from, for reports.
-CUTOFF_SOURCE: Final[str] = (
-    "ICSD-3 (International Classification of Sleep Disorders, 3rd ed.), PLMD criteria: "
-    "PLMS index > 15/h in adults, > 5/h in children. A PLMS index above the cut-off is a "
-    "finding, not a disorder: PLMD also needs a sleep complaint not better explained otherwise."
-)
+__all__ = [
+    "CUTOFFS",
+    "CUTOFF_SOURCE",
+    "MAIN_INDICES",
+    "PLMS_INDEX_CUTOFF_ADULT",
+    "PLMS_INDEX_CUTOFF_CHILD",
+    "ScoreResult",
+    "flatten_indices",
+    "unit_of",
+]
 
 #: Indices listed first in :meth:`ScoreResult.summary` and in the report, in this order.
 MAIN_INDICES: Final[tuple[str, ...]] = (
@@ -41,12 +48,6 @@ MAIN_INDICES: Final[tuple[str, ...]] = (
     "total_sleep_time_h",
     "time_in_bed_h",
 )
-
-#: Cut-off per index (adults) and its source; only indices with a published cut-off.
-CUTOFFS: Final[dict[str, float]] = {
-    "plms_index": PLMS_INDEX_CUTOFF_ADULT,
-    "plms_index_nonrespiratory": PLMS_INDEX_CUTOFF_ADULT,
-}
 
 
 def unit_of(index: str) -> str:
@@ -69,7 +70,11 @@ def _is_number(v: object) -> bool:
 
 
 def flatten_indices(indices: dict[str, Any]) -> dict[str, float]:
-    """Numeric indices, with one level of nested dicts flattened to ``name.key``."""
+    """Numeric indices, with one level of nested dicts flattened to ``name.key``.
+
+    Undefined values (None, e.g. the PLMS index of a stage with no sleep in it) become NaN, so a
+    night always has the same names whatever its content.
+    """
     out: dict[str, float] = {}
     for key, value in indices.items():
         if _is_number(value):
@@ -80,6 +85,8 @@ def flatten_indices(indices: dict[str, Any]) -> dict[str, float]:
             for sub, v in value.items():
                 if _is_number(v):
                     out[f"{key}.{sub}"] = float(v)
+                elif v is None:
+                    out[f"{key}.{sub}"] = float("nan")  # e.g. no time in that stage
     return out
 
 
@@ -181,34 +188,6 @@ class ScoreResult:
                 "above_cutoff": above,
             }
         )
-
-    def to_summary_dict(self) -> dict[str, Any]:
-        """The content of ``summary.json`` (see :func:`twitchscope.outputs.build_summary`)."""
-        from twitchscope.outputs import build_summary
-
-        return build_summary(self)
-
-    def to_dir(self, path: str | PathLike[str], *, report: bool = True) -> Path:
-        """Write the output contract into ``path`` (created if needed) and return it.
-
-        Files: ``leg_movements.csv``, ``scored_movements.csv``, ``summary.json`` and, unless
-        ``report=False``, ``report.html``.
-        """
-        from twitchscope.outputs import write_outputs
-
-        return write_outputs(self, path, report=report)
-
-    def report_html(self) -> str:
-        """The self-contained HTML report of this night."""
-        from twitchscope.report.score_report import render_score_report
-
-        return render_score_report(self)
-
-    def plot(self) -> Figure:
-        """Night overview: hypnogram, movements per leg, PLM series (a matplotlib Figure)."""
-        from twitchscope.report.figures import night_overview
-
-        return night_overview(self)
 
     def __repr__(self) -> str:
         pi = self.indices.get("plms_index")

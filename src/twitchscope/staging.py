@@ -214,3 +214,26 @@ def agreement(auto: Hypnogram, truth: Hypnogram) -> dict[str, float]:
     pe = float((cm.sum(axis=0) * cm.sum(axis=1)).sum()) / cm.sum() ** 2
     kappa = (po - pe) / (1 - pe) if pe < 1 else float("nan")
     return {"kappa": float(kappa), "accuracy": float(po), "epochs": float(a.size)}
+
+
+def mark_automatic(result: Any, auto: AutoStaging) -> Any:
+    """``result`` (a :class:`~twitchscope.results.ScoreResult`) labelled as resting on an
+    automatic hypnogram: ``staging`` set, ``indices["hypnogram_automatic"]`` true, and a first
+    warning saying so with the classifier's confidence."""
+    import dataclasses
+
+    s = auto.summary()
+    note = (
+        f"sleep stages are AUTOMATIC ({s['method']}, {s['software']}; mean confidence "
+        f"{s['confidence_mean']:.2f}, {100 * s['low_confidence_share']:.0f} % of epochs below "
+        f"{s['low_confidence_threshold']:g}): the PLMS indices rest on an automatic hypnogram"
+    )
+    indices = dict(result.indices)
+    indices["hypnogram_automatic"] = True
+    return dataclasses.replace(
+        result,
+        staging=auto,
+        indices=indices,
+        warnings=[note, *result.warnings],
+        hypnogram_source=auto.hypnogram.source,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from twitchscope.clinical import load_knowledge
-from twitchscope.clinical.medicines import MedicineVocabulary, fold_words, match_medicines
+from twitchscope.clinical.knowledge import match_medicines
+from twitchscope.clinical.medicines import MedicineVocabulary, fold_words
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 from twitchscope.disclaimer import DISCLAIMER
+from twitchscope.outputs import write_outputs
+from twitchscope.report.figures import night_overview
 from twitchscope.report.page import escape
 from twitchscope.report.score_report import render_score_report
 from twitchscope.results import ScoreResult
@@ -48,7 +50,7 @@ def test_report_holds_indices_figures_warnings_and_disclaimer(tmp_path: Path) ->
     assert escape(DISCLAIMER) in html
     # by-stage table
     assert re.search(r"PLMS index by stage</h3><table><tr><th>N1</th>", html)
-    res.to_dir(tmp_path)
+    write_outputs(res, tmp_path)
     assert (tmp_path / "report.html").read_text(encoding="utf-8").count("<svg") == 3
 
 
@@ -63,7 +65,7 @@ def test_report_without_hypnogram_and_below_cutoff() -> None:
 
 
 def test_plot_returns_a_figure() -> None:
-    fig = make_result().plot()
+    fig = night_overview(make_result())
     assert len(fig.axes) == 2
     labels = [t.get_text() for t in fig.axes[1].get_yticklabels()]
     assert labels == ["left", "right", "PLM"]

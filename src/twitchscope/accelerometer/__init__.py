@@ -4,10 +4,12 @@ Public API::
 
     read_accelerometer(path, leg="left") -> AccelRecording     (twitchscope.io.accelerometer)
     score_accelerometer(left, right, rules="wasm2016") -> AccelResult
+    score_accelerometer_to_dir(out, left=..., right=...) -> AccelResult   (writes the contract)
 """
 
 from twitchscope.accelerometer.movements import detect_accel_movements
 from twitchscope.accelerometer.nights import AccelNight, AccelResult, score_accelerometer
+from twitchscope.accelerometer.outputs import score_accelerometer_to_dir
 from twitchscope.accelerometer.rules import SLEEP_WAKE_METHOD, VANHEES2015, AccelRules
 from twitchscope.io.accelerometer import AccelRecording, read_accelerometer
 
@@ -21,4 +23,5 @@ __all__ = [
     "detect_accel_movements",
     "read_accelerometer",
     "score_accelerometer",
+    "score_accelerometer_to_dir",
 ]

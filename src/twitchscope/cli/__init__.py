@@ -4,6 +4,11 @@ Each sub-command lives in its own module under :mod:`twitchscope.cli` and adds i
 shared Typer app through ``register(app)``. :func:`main` turns every
 :class:`~twitchscope.errors.TwitchscopeError` into a one-line message on stderr and exit code 2,
 so a user never sees a traceback for bad input.
+
+Start-up is part of the interface: ``twitchscope --help`` and light commands must not pay for
+numpy, pandas or the scorer. Command modules therefore import only typer, rich and
+:mod:`twitchscope.cli._common` at their top; everything else is imported inside the command.
+``tests/test_startup.py`` checks it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import sys
 
 import typer
 
-from twitchscope.cli._common import err_console
+from twitchscope.cli._common import err_console, print_error
 from twitchscope.errors import TwitchscopeError
 
 app = typer.Typer(
@@ -56,19 +61,19 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except TwitchscopeError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        print_error(exc)  # the message quotes files, labels and values: printed as plain text
         return 2
     except KeyboardInterrupt:
-        err_console.print("aborted")
+        err_console.print("aborted", markup=False)
         return 130
     except (OSError, MemoryError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        print_error(exc)
         return 2
     except Exception as exc:
-        err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+        print_error(
+            f"{type(exc).__name__}: {exc}\n"
             "This is a bug in twitchscope; please report it with the command you ran.",
-            highlight=False,
+            label="internal error",
         )
         return 3
     return 0

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from twitchscope.cli._common import console, err_console
+from twitchscope.cli._common import console, err_console, esc
 
 if TYPE_CHECKING:
     from twitchscope.clinical.questions import Question
@@ -130,9 +130,9 @@ class _Session:
     def ask(self, q: Question, number: int, total: int) -> None:
         from twitchscope.errors import ValidationError
 
-        console.print(f"\n[bold]{number}/{total}[/] {q.text}", highlight=False)
+        console.print(f"\n[bold]{number}/{total}[/] {esc(q.text)}", highlight=False)
         if q.help:
-            console.print(f"  [dim]{q.help}[/]", highlight=False)
+            console.print(f"  [dim]{esc(q.help)}[/]", highlight=False)
         if q.kind == "labs":
             self.ask_labs(q)
             return
@@ -149,7 +149,7 @@ class _Session:
                 value = parse_text(q, text)
                 self.check(q.id, value)
             except ValidationError as exc:
-                console.print(f"  [yellow]not accepted:[/] {exc.problem}", highlight=False)
+                console.print(f"  [yellow]not accepted:[/] {esc(exc.problem)}", highlight=False)
                 continue
             self.answers[q.id] = value
             self.skipped.discard(q.id)
@@ -170,7 +170,7 @@ class _Session:
                 self.skipped.add(q.id)
                 return
             console.print("  [yellow]please answer yes or no[/]")
-        console.print(f"  tests: {', '.join(tests)}", highlight=False)
+        console.print(f"  tests: {', '.join(tests)}", highlight=False, markup=False)
         labs: dict[str, Any] = dict(self.answers.get(q.id, {}))
         while True:
             text = _read("  test value unit (e.g. 'ferritin 45 ng/mL'; empty line when done) > ")
@@ -184,12 +184,12 @@ class _Session:
             try:
                 value = float(raw_value)
             except ValueError:
-                console.print(f"  [yellow]not accepted:[/] {raw_value!r} is not a number")
+                console.print(f"  [yellow]not accepted:[/] {esc(repr(raw_value))} is not a number")
                 continue
             try:
                 self.check(q.id, {**labs, name: {"value": value, "unit": unit}})
             except ValidationError as exc:
-                console.print(f"  [yellow]not accepted:[/] {exc}", highlight=False)
+                console.print(f"  [yellow]not accepted:[/] {esc(exc)}", highlight=False)
                 continue
             labs[name] = {"value": value, "unit": unit}
         if labs:
@@ -215,15 +215,15 @@ class _Session:
             titles = [f.title for f in result.findings if f.tier == "emergency"]
         except (ImportError, TwitchscopeError):
             pass
-        lines = [f"You answered yes to: {q.text}"]
+        lines = [f"You answered yes to: {esc(q.text)}"]
         if is_emergency:
-            lines.append("Your answers are consistent with: " + "; ".join(titles))
-            lines.append(f"[bold]{next_step}[/]")
+            lines.append("Your answers are consistent with: " + esc("; ".join(titles)))
+            lines.append(f"[bold]{esc(next_step)}[/]")
         else:
             lines.append(
                 "This is a warning sign that can need emergency help, especially with the other "
                 "signs asked about here. If you feel very unwell, or it is getting worse, "
-                f"[bold]{next_step[0].lower() + next_step[1:]}[/]"
+                f"[bold]{esc(next_step[0].lower() + next_step[1:])}[/]"
             )
         lines.append("The remaining questions follow; you can stop at any time (Ctrl-C).")
         console.print(
@@ -308,7 +308,9 @@ def ask(
         except (_EndOfInput, KeyboardInterrupt):
             overwrite = False
         if not overwrite:
-            err_console.print(f"{out} was not overwritten; choose another file with --out")
+            err_console.print(
+                f"{out} was not overwritten; choose another file with --out", markup=False
+            )
             raise typer.Exit(code=1)
     try:
         todo = [q for q in QUESTIONS if q.id not in answers and q.id not in skipped]
@@ -329,12 +331,14 @@ def ask(
             f"stopped: {len(answers)} answer(s) saved to {partial}; continue with "
             f"twitchscope ask --out {out} --resume {partial}",
             highlight=False,
+            markup=False,
         )
         raise typer.Exit(code=130 if isinstance(stop, KeyboardInterrupt) else 1) from None
     _write_json(out, answers)
     console.print(
         f"\nwrote {len(answers)} answer(s) to {out}; next: twitchscope assess {out} --out DIR",
         highlight=False,
+        markup=False,
     )
 
 

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from twitchscope.cli._common import console
-from twitchscope.errors import InputFileError
+from twitchscope.cli._common import console, esc
 
 _TIER_STYLE = {
     "emergency": "bold white on red",
@@ -34,34 +33,26 @@ def assess_command(
 ) -> None:
     """Draw the clinical picture: writes assessment.json and assessment.html into OUT."""
     from twitchscope.clinical import assess
-    from twitchscope.report.assessment_report import write_assessment_html
+    from twitchscope.outputs import write_assessment
 
-    inputs = [answers, labs, recording] + ([Path(diary)] if diary and "://" not in diary else [])
-    targets = [out / "assessment.json", out / "assessment.html"]
-    resolved_inputs = {p.resolve() for p in inputs if p is not None}
-    for t in targets:
-        if t.resolve() in resolved_inputs:
-            raise InputFileError(t, "is an input file; choose another --out directory")
     result = assess(answers, labs=labs, diary=diary, recording=recording)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(out, f"cannot create the output directory: {exc.strerror}") from None
-    targets[0].write_text(result.to_json() + "\n", encoding="utf-8")
-    write_assessment_html(result, targets[1])
+    # the inputs are never overwritten (a diary given as a URL is not a file)
+    inputs = [answers, labs, recording, diary if diary and "://" not in diary else None]
+    targets = write_assessment(result, out, inputs=inputs)
 
     style = _TIER_STYLE.get(result.triage, "bold")
-    console.print(f"[{style}] {result.triage.upper().replace('_', ' ')} [/] {result.next_step}")
+    tier = esc(result.triage.upper().replace("_", " "))
+    console.print(f"[{style}] {tier} [/] {esc(result.next_step)}")
     for f in result.findings[:6]:
         console.print(
-            f"  [{_TIER_STYLE.get(f.tier, '')}]{f.tier:<10}[/] {f.title}", highlight=False
+            f"  [{_TIER_STYLE.get(f.tier, '')}]{esc(f.tier):<10}[/] {esc(f.title)}", highlight=False
         )
     if len(result.findings) > 6:
         console.print(f"  ... and {len(result.findings) - 6} more findings")
     if result.unanswered_emergency_questions:
         console.print(
             f"[bold red]{len(result.unanswered_emergency_questions)} emergency question(s) not "
-            "answered[/]: " + ", ".join(result.unanswered_emergency_questions),
+            "answered[/]: " + esc(", ".join(result.unanswered_emergency_questions)),
             highlight=False,
         )
     others = [u for u in result.unknowns if not u.get("emergency")]
@@ -71,7 +62,7 @@ def assess_command(
             "(listed in the report)",
             highlight=False,
         )
-    console.print(f"wrote {targets[0]} and {targets[1]}", highlight=False)
+    console.print(f"wrote {targets[0]} and {targets[1]}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from twitchscope.cli._common import console, err_console
+from twitchscope.cli._common import console, err_console, plain
 
 if TYPE_CHECKING:
     from twitchscope.clinical.diary import Diary, DiaryPatterns, DiaryStore
@@ -95,6 +95,7 @@ def add(
         f"added episode {episode_id}: {entry.kind} at {entry.start:%Y-%m-%d %H:%M} "
         f"({', '.join(entry.locations)}) to {where}",
         highlight=False,
+        markup=False,  # locations and the diary's path are data
     )
 
 
@@ -144,7 +145,7 @@ def add_day(
     with _open(db, create=True) as store:
         stored = store.add_day(entry)
         where = store.display
-    console.print(f"recorded {stored.date.isoformat()} in {where}", highlight=False)
+    console.print(f"recorded {stored.date.isoformat()} in {where}", highlight=False, markup=False)
     _days_table([stored], title=None)
 
 
@@ -169,14 +170,19 @@ def _days_table(days: list[Any], title: str | None) -> None:
         table.add_column(name, overflow="fold")
     for d in days:
         table.add_row(
-            d.date.isoformat(),
-            _fmt(d.caffeine_cups),
-            _fmt(d.alcohol_units),
-            _fmt(d.stress),
-            _fmt(d.exercise_minutes),
-            _fmt(d.heavy_exercise),
-            _fmt(d.sleep_hours),
-            _fmt(d.medications),
+            *(
+                plain(v)  # what a person wrote is data, never markup
+                for v in (
+                    d.date.isoformat(),
+                    _fmt(d.caffeine_cups),
+                    _fmt(d.alcohol_units),
+                    _fmt(d.stress),
+                    _fmt(d.exercise_minutes),
+                    _fmt(d.heavy_exercise),
+                    _fmt(d.sleep_hours),
+                    _fmt(d.medications),
+                )
+            )
         )
     console.print(table)
 
@@ -197,22 +203,27 @@ def list_entries(
         where = store.display
     if last is not None:
         episodes, days = episodes[-last:], days[-last:]
-    table = Table(title=f"episodes in {where}")
+    table = Table(title=plain(f"episodes in {where}"))
     table.add_column("id")
     table.add_column("start", no_wrap=True)
     for name in ("s", "where", "side", "kind", "0-10", "context", "note"):
         table.add_column(name, overflow="fold")
     for episode_id, e in episodes:
         table.add_row(
-            str(episode_id),
-            f"{e.start:%Y-%m-%d %H:%M}",
-            _fmt(e.duration_s),
-            ", ".join(e.locations),
-            _fmt(e.side),
-            e.kind,
-            _fmt(e.intensity),
-            _fmt(e.context),
-            e.note,
+            *(
+                plain(v)
+                for v in (
+                    str(episode_id),
+                    f"{e.start:%Y-%m-%d %H:%M}",
+                    _fmt(e.duration_s),
+                    ", ".join(e.locations),
+                    _fmt(e.side),
+                    e.kind,
+                    _fmt(e.intensity),
+                    _fmt(e.context),
+                    e.note,
+                )
+            )
         )
     console.print(table)
     _days_table(days, title="daily factors")
@@ -236,10 +247,12 @@ def delete(
     with _open(db, create=False) as store:
         if episode_id is not None:
             gone = store.delete_episode(episode_id)
-            console.print(f"deleted episode {episode_id} ({gone.kind} at {gone.start})")
+            console.print(
+                f"deleted episode {episode_id} ({gone.kind} at {gone.start})", markup=False
+            )
         else:
             stored = store.delete_day(parse_date("date", day))
-            console.print(f"deleted the factors of {stored.date.isoformat()}")
+            console.print(f"deleted the factors of {stored.date.isoformat()}", markup=False)
 
 
 @diary_app.command("export")
@@ -256,7 +269,9 @@ def export(
         raise InputFileError(out, "exists already; use --force to overwrite it")
     with _open(db, create=False) as store:
         n_episodes, n_days = export_csv(store, out)
-    console.print(f"wrote {n_episodes} episode(s) and {n_days} day(s) to {out}", highlight=False)
+    console.print(
+        f"wrote {n_episodes} episode(s) and {n_days} day(s) to {out}", highlight=False, markup=False
+    )
 
 
 @diary_app.command("import")
@@ -274,16 +289,18 @@ def import_(
     console.print(
         f"imported {result.episodes} episode(s) and {result.days} day(s) into {where}",
         highlight=False,
+        markup=False,
     )
 
 
 def _print_patterns(p: DiaryPatterns, diary: Diary) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     def yes_no(value: bool | None) -> str:
         return "not enough data" if value is None else ("yes" if value else "no")
 
-    console.print(f"[bold]Diary patterns[/] ({diary.source})", highlight=False)
+    console.print(Text.assemble(("Diary patterns", "bold"), f" ({diary.source})"), highlight=False)
     summary = Table(show_header=False)
     summary.add_column("pattern")
     summary.add_column("value")
@@ -296,11 +313,11 @@ def _print_patterns(p: DiaryPatterns, diary: Diary) -> None:
     summary.add_row("share 18:00-06:00", share)
     summary.add_row("evening/night peak", yes_no(p.evening_night_peak))
     summary.add_row("trend (episodes per week)", p.trend or "not enough data")
-    summary.add_row("body locations", ", ".join(p.locations) or "-")
+    summary.add_row("body locations", plain(", ".join(p.locations) or "-"))
     spread = yes_no(p.spread)
     if p.new_locations:
         spread += f" (new: {', '.join(p.new_locations)})"
-    summary.add_row("spread to other body parts", spread)
+    summary.add_row("spread to other body parts", plain(spread))
     console.print(summary)
     console.print("episodes by start hour:")
     for first in range(0, 24, 6):
@@ -311,7 +328,7 @@ def _print_patterns(p: DiaryPatterns, diary: Diary) -> None:
         factors.add_column(name)
     for a in p.factor_associations:
         factors.add_row(
-            a.factor,
+            plain(a.factor),
             str(a.n_days_with),
             str(a.n_days_without),
             _fmt(None if a.rate_with is None else round(a.rate_with, 2)),
@@ -320,9 +337,9 @@ def _print_patterns(p: DiaryPatterns, diary: Diary) -> None:
         )
     console.print(factors)
     for a in p.factor_associations:
-        console.print(f"- {a.factor}: {a.statement}", highlight=False)
+        console.print(f"- {a.factor}: {a.statement}", highlight=False, markup=False)
     for warning in p.warnings:
-        err_console.print(f"note: {warning}", highlight=False)
+        err_console.print(f"note: {warning}", highlight=False, markup=False)
 
 
 @diary_app.command("patterns")

@@ -98,16 +98,18 @@ def _hms(seconds: float) -> str:
 
 
 def _print_human(info: dict[str, Any]) -> None:
-    from rich.markup import escape
+    # Labels, units, annotation texts and warnings come from the file: printed as plain text.
     from rich.table import Table
+    from rich.text import Text
 
-    from twitchscope.cli._common import console
+    from twitchscope.cli._common import console, plain
 
-    console.print(f"[bold]{escape(info['file'])}[/]", highlight=False)
+    console.print(plain(info["file"], "bold"), highlight=False)
     console.print(
         f"format {info['format']}   start {info['start'].replace('T', ' ')}   "
         f"duration {_hms(info['duration_s'])} ({info['duration_s']:g} s)",
         highlight=False,
+        markup=False,
     )
     table = Table(title="Channels", title_justify="left")
     for col, just in (
@@ -126,26 +128,26 @@ def _print_human(info: dict[str, Any]) -> None:
             unit = f"{unit} (from {c['source_unit'] or '-'})"
         table.add_row(
             str(i),
-            escape(c["label"]),
-            c["role"] or "-",
+            plain(c["label"]),
+            plain(c["role"] or "-"),
             f"{c['fs_hz']:g}",
-            escape(unit) or "-",
+            plain(unit or "-"),
             str(c["n_samples"]),
             f"{c['physical_min']:g} .. {c['physical_max']:g}",
         )
     console.print(table)
     roles = info["roles"]
-    console.print("[bold]Roles found[/]")
+    console.print(plain("Roles found", "bold"))
     if roles:
         for role, labels in roles.items():
             console.print(f"  {role}: {', '.join(labels)}", highlight=False, markup=False)
     else:
-        console.print("  none (name channels explicitly)")
+        console.print("  none (name channels explicitly)", markup=False)
     missing = [r for r in ("leg_left", "leg_right") if r not in roles]
     if missing:
-        console.print(f"  no {' or '.join(missing)} channel found", highlight=False)
+        console.print(f"  no {' or '.join(missing)} channel found", highlight=False, markup=False)
     ann = info["annotations"]
-    console.print(f"[bold]Annotations[/] ({ann['n_annotations']})")
+    console.print(Text.assemble(("Annotations", "bold"), f" ({ann['n_annotations']})"))
     for key, title in (("stages", "stages (epochs)"), ("events", "events")):
         if ann.get(key):
             parts = ", ".join(f"{k} {v}" for k, v in ann[key].items())
@@ -156,7 +158,7 @@ def _print_human(info: dict[str, Any]) -> None:
         if len(ann["descriptions"]) > 30:
             console.print(f"  ... {len(ann['descriptions']) - 30} more distinct texts")
     if info["warnings"]:
-        console.print(f"[bold yellow]Warnings[/] ({len(info['warnings'])})")
+        console.print(Text.assemble(("Warnings", "bold yellow"), f" ({len(info['warnings'])})"))
         for w in info["warnings"]:
             console.print(f"  - {w}", highlight=False, markup=False)
 

@@ -45,6 +45,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Simulate an overnight PSG with known truth (leg movements, stages, events)."""
+        from rich.text import Text
+
         from twitchscope.errors import InputFileError, ValidationError
         from twitchscope.simulate import get_scenario, simulate_night
         from twitchscope.simulate.writer import summary, truth_paths
@@ -72,12 +74,15 @@ def register(app: typer.Typer) -> None:
         resp = s["respiratory_events"]
         n_apnea = resp.get("obstructive_apnea", 0) + resp.get("central_apnea", 0)
         console.print(
-            f"simulated scenario [bold]{scenario}[/] seed {seed}: "
-            f"{night.duration / 3600:.2f} h, sleep {s['total_sleep_time_h']:.2f} h, "
-            f"start {night.start:%Y-%m-%d %H:%M:%S}",
+            Text.assemble(
+                "simulated scenario ",
+                (scenario, "bold"),
+                f" seed {seed}: {night.duration / 3600:.2f} h, sleep "
+                f"{s['total_sleep_time_h']:.2f} h, start {night.start:%Y-%m-%d %H:%M:%S}",
+            ),
             highlight=False,
         )
-        console.print(f"channels: {chans}", highlight=False)
+        console.print(f"channels: {chans}", highlight=False, markup=False)
         console.print(
             f"true leg movements: left {s['lm_count']['left']}, right {s['lm_count']['right']} "
             f"(approx. PLMS index {s['approx_plms_index']:.1f}/h)",
@@ -92,14 +97,18 @@ def register(app: typer.Typer) -> None:
         if night.twitches is not None:
             kinds = night.twitches["kind"].value_counts()
             console.print(
-                "true twitch kinds: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
+                "true twitch kinds: "
+                + ", ".join(f"{k} {v}" for k, v in kinds.items())
                 + f" ({written.truth_twitches.name})",
                 highlight=False,
+                markup=False,
             )
-        console.print(f"recording: {written.recording}", highlight=False)
+        # paths are data: never console markup
+        console.print(f"recording: {written.recording}", highlight=False, markup=False)
         console.print(
             f"truth: {written.truth_json.name}, {written.truth_movements.name}, "
             f"{written.truth_hypnogram.name}, {written.truth_events.name}, "
             f"{written.truth_artefacts.name} (in {written.recording.parent})",
             highlight=False,
+            markup=False,
         )

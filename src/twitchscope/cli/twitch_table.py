@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-
-from twitchscope.cli._common import console
+from twitchscope.cli._common import console, plain
 
 
 def print_twitches(tw: Any) -> None:
@@ -20,11 +18,11 @@ def print_twitches(tw: Any) -> None:
     table.add_column(f"per hour ({tw.basis})", justify="right")
     for r in tw.summary().to_dict(orient="records"):
         if not r["assessed"]:
-            table.add_row(str(r["kind"]), "not assessed", "")
+            table.add_row(plain(r["kind"]), "not assessed", "")
             continue
-        table.add_row(str(r["kind"]), str(r["count"]), f"{float(r['per_hour']):.2f}")
+        table.add_row(plain(r["kind"]), str(r["count"]), f"{float(r['per_hour']):.2f}")
     console.print(table)
     v = tw.efm.get("verdict", "not assessed")
     mins = tw.efm.get("minutes_meeting_rule")
     extra = f" ({mins:.0f} NREM minutes at >= 5 potentials/min)" if mins is not None else ""
-    console.print(f"excessive fragmentary myoclonus: {escape(str(v))}{extra}", highlight=False)
+    console.print(plain(f"excessive fragmentary myoclonus: {v}{extra}"), highlight=False)

@@ -1,119 +1,20 @@
-"""CLI: ``twitchscope validate`` -- agreement of leg movements with a reference."""
+"""CLI: ``twitchscope validate`` -- agreement of leg movements with a reference.
+
+Thin: :func:`twitchscope.validate.run_validation` does the work; this prints its tables or JSON
+and writes the JSON with :func:`twitchscope.outputs.write_validation`.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from twitchscope.cli._common import console, err_console
+from twitchscope.cli._common import console, plain, print_warning
 
 if TYPE_CHECKING:
     from twitchscope.validate import ValidationResult
-
-
-def run_validate(
-    predicted: Path,
-    reference: Path,
-    *,
-    iou: float = 0.2,
-    onset_tolerance: float = 0.5,
-    hypnogram: Path | None = None,
-    events: Path | None = None,
-    rules: str = "wasm2016",
-    recording_duration: float | None = None,
-) -> ValidationResult:
-    """Compare the two sides' leg movements and, when both can be scored, their indices.
-
-    The hypnogram is ``hypnogram`` when given, else the reference file's own stages (an EDF+ or
-    XML reference usually has them); without stages the index comparison is per hour of
-    recording. The recording length comes from ``recording_duration``, the predicted side's
-    ``summary.json``, the hypnogram, or (a lower bound, with a warning) the last movement.
-    """
-    import dataclasses
-
-    from twitchscope.errors import TwitchscopeError
-    from twitchscope.validate import compare_movements, index_agreement, load_movements
-    from twitchscope.validate.load import read_output_summary, recording_duration_for
-
-    pred = load_movements(predicted)
-    ref = load_movements(reference)
-    result = compare_movements(pred, ref, iou=iou, onset_tolerance=onset_tolerance)
-    warnings = list(result.warnings)
-    hyp = None
-    ev = None
-    if hypnogram is not None:
-        from twitchscope.io.annotations import read_annotations
-
-        ann = read_annotations(hypnogram)
-        hyp = ann.require_hypnogram()
-        ev = ann.events
-    elif reference.suffix.lower() != ".csv" and not reference.is_dir():
-        from twitchscope.io.annotations import read_annotations
-
-        try:
-            ann = read_annotations(reference)
-            hyp, ev = ann.hypnogram, ann.events
-        except TwitchscopeError:
-            hyp = None
-    summary = read_output_summary(predicted)
-    if hyp is None:
-        # A score output records where its stages came from: use the same ones.
-        source = _summary_file(summary, "hypnogram_source")
-        if source is not None:
-            from twitchscope.io.annotations import read_annotations
-
-            try:
-                ann = read_annotations(source)
-                hyp = ann.hypnogram
-                ev = ann.events if ev is None else ev
-            except TwitchscopeError:
-                hyp = None
-    if events is not None:
-        from twitchscope.io.annotations import read_annotations
-
-        ev = read_annotations(events).events
-    elif ev is None:
-        ev_source = _summary_file(summary, "events_source")
-        if ev_source is not None:
-            from twitchscope.io.annotations import read_annotations
-
-            try:
-                ev = read_annotations(ev_source).events
-            except TwitchscopeError:
-                ev = None
-    if ev is not None:
-        ev = ev[ev["kind"] != "limb_movement"].reset_index(drop=True)
-    if recording_duration is not None:
-        duration, origin = float(recording_duration), "option"
-    else:
-        duration, origin = recording_duration_for(pred, ref, summary, hyp)
-    if origin == "last movement":
-        warnings.append(
-            "recording length unknown: taken as the end of the last movement for the index "
-            "comparison (give --recording-duration)"
-        )
-    if hyp is None:
-        warnings.append("no hypnogram: indices compared per hour of recording, not of sleep")
-    try:
-        agreement = index_agreement(
-            pred, ref, recording_duration=duration, rules=rules, hypnogram=hyp, events=ev
-        )
-    except TwitchscopeError as exc:
-        agreement = {}
-        warnings.append(f"indices not compared: {exc}")
-    return dataclasses.replace(result, index_agreement=agreement, warnings=warnings)
-
-
-def _summary_file(summary: dict[str, Any], key: str) -> Path | None:
-    """The annotation file a score output names under ``key`` (``"X (annotations)"`` or X)."""
-    text = summary.get(key)
-    if not isinstance(text, str) or not text:
-        return None
-    path = Path(text.removesuffix(" (annotations)"))
-    return path if path.is_file() else None
 
 
 def _fmt(v: Any, digits: int = 3) -> str:
@@ -129,7 +30,9 @@ def print_validation(result: ValidationResult) -> None:
     from rich.table import Table
 
     t = Table(
-        title=f"Event agreement (IoU >= {result.iou:g}; onset within {result.onset_tolerance:g} s)",
+        title=plain(
+            f"Event agreement (IoU >= {result.iou:g}; onset within {result.onset_tolerance:g} s)"
+        ),
         show_edge=False,
         header_style="bold",
     )
@@ -137,7 +40,7 @@ def print_validation(result: ValidationResult) -> None:
         t.add_column(col, justify="left" if col == "leg" else "right")
     for leg, a in result.legs.items():
         t.add_row(
-            leg,
+            plain(leg),
             str(a.n_pred),
             str(a.n_ref),
             str(a.tp),
@@ -153,7 +56,7 @@ def print_validation(result: ValidationResult) -> None:
     rows = [(k, v) for k, v in ia.items() if isinstance(v, dict)]
     if rows:
         it = Table(
-            title=f"Index agreement ({ia.get('rules', '')}, {ia.get('index_basis', '')})",
+            title=plain(f"Index agreement ({ia.get('rules', '')}, {ia.get('index_basis', '')})"),
             show_edge=False,
             header_style="bold",
         )
@@ -161,12 +64,15 @@ def print_validation(result: ValidationResult) -> None:
             it.add_column(col, justify="left" if col == "index" else "right")
         for k, v in rows:
             it.add_row(
-                k, _fmt(v["predicted"], 2), _fmt(v["reference"], 2), _fmt(v["difference"], 2)
+                plain(k),
+                _fmt(v["predicted"], 2),
+                _fmt(v["reference"], 2),
+                _fmt(v["difference"], 2),
             )
         console.print(it)
-        console.print(f"[dim]{ia.get('note', '')}[/]", highlight=False)
+        console.print(plain(ia.get("note", ""), "dim"), highlight=False)
     for w in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        print_warning(w)
 
 
 def register(app: typer.Typer) -> None:
@@ -212,7 +118,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Event precision, recall and F1 per leg, onset/offset error and index agreement."""
-        result = run_validate(
+        from rich.text import Text
+
+        from twitchscope.outputs import validation_json, write_validation
+        from twitchscope.validate import run_validation
+
+        result = run_validation(
             predicted,
             reference,
             iou=iou,
@@ -222,20 +133,11 @@ def register(app: typer.Typer) -> None:
             rules=rules,
             recording_duration=recording_duration,
         )
-        payload = result.to_dict()
-        payload["predicted"] = str(predicted)
-        payload["reference"] = str(reference)
-        text = json.dumps(payload, indent=2, allow_nan=False)
         if out is not None:
-            try:
-                out.write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                from twitchscope.errors import InputFileError
-
-                raise InputFileError(out, f"cannot write ({exc.strerror})") from None
+            write_validation(result, out)
         if as_json:
-            print(text)
+            print(validation_json(result))
         else:
             print_validation(result)
             if out is not None:
-                console.print(f"written to [bold]{out}[/]", highlight=False)
+                console.print(Text.assemble("written to ", (str(out), "bold")), highlight=False)

@@ -7,7 +7,6 @@ validated answers and never read as "no".
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,16 +15,11 @@ from typing import Any, Final
 from twitchscope.clinical.jsonfile import read_json_object
 from twitchscope.clinical.labs import parse_labs
 from twitchscope.clinical.questions import QUESTIONS, QUESTIONS_BY_ID, Question
+from twitchscope.clinical.suggest import suggest
 from twitchscope.errors import ValidationError
 
 MAX_LIST_ITEMS: Final[int] = 100
 MAX_TEXT_CHARS: Final[int] = 200
-
-
-def suggest(name: str, known: list[str] | tuple[str, ...]) -> str:
-    """A ``" (did you mean 'x'?)"`` hint for a misspelt name, or an empty string."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def validate_answers(answers: Mapping[str, Any] | str | Path) -> dict[str, Any]:

@@ -12,13 +12,14 @@ every clinical number lives in these files, none in code.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Final
 
 from twitchscope.clinical.conditions import OPS, referenced_facts
-from twitchscope.clinical.medicines import MedicineVocabulary
+from twitchscope.clinical.medicines import MedicineMatch, MedicineVocabulary
 from twitchscope.clinical.questions import QUESTIONS_BY_ID
 
 DATA_FILES: Final[tuple[str, ...]] = (
@@ -295,7 +296,7 @@ def _check_condition(cond: Any, kb: Knowledge) -> list[str]:
         leaves = referenced_facts(cond)
     except ValueError as exc:
         return [str(exc)]
-    from twitchscope.clinical.recording_summary import recording_fact_names
+    from twitchscope.clinical.recording_facts import recording_fact_names
 
     problems: list[str] = []
     for kind, leaf in leaves:
@@ -336,3 +337,8 @@ def _check_lab_leaf(leaf: Any, kb: Knowledge) -> list[str]:
     return (
         [] if leaf.get("flag") in ids else [f"lab {leaf['lab']}: unknown flag {leaf.get('flag')!r}"]
     )
+
+
+def match_medicines(entries: Sequence[str]) -> list[MedicineMatch]:
+    """Recognise medicines in ``entries`` with the shipped vocabulary (``medicines.json``)."""
+    return list(load_knowledge().medicines.match(entries).matches)

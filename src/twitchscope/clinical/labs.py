@@ -208,7 +208,7 @@ def parse_labs(
         Unknown test (nearest name suggested), bad structure, non-number value, unknown unit or
         a unit wrong for the test (accepted units listed), or an impossible value.
     """
-    from twitchscope.clinical.answers import suggest
+    from twitchscope.clinical.suggest import suggest
 
     kb = knowledge or load_knowledge()
     tests = kb.labs["tests"]

@@ -6,8 +6,12 @@ accents, spacing and punctuation, splits a dose glued to a name (``sertraline50m
 whole words only: ``citalopram`` never matches ``escitalopram`` and ``lithium`` never matches
 ``lithiumx``.
 
+>>> from twitchscope.clinical.knowledge import match_medicines
 >>> [m.name for m in match_medicines(["Piriton 4mg", "NYTOL one-a-night"])]  # doctest: +SKIP
 ['chlorphenamine', 'diphenhydramine']
+
+(:func:`~twitchscope.clinical.knowledge.match_medicines` lives beside the knowledge base it loads,
+so this module never imports the knowledge base that imports it.)
 """
 
 from __future__ import annotations
@@ -182,10 +186,3 @@ class MedicineVocabulary:
     def class_label(self, name: str) -> str:
         """The plain label of a class (``"a statin"``)."""
         return str(self.classes[name]["label"])
-
-
-def match_medicines(entries: Sequence[str]) -> list[MedicineMatch]:
-    """Recognise medicines in ``entries`` with the shipped vocabulary."""
-    from twitchscope.clinical.knowledge import load_knowledge
-
-    return list(load_knowledge().medicines.match(entries).matches)

@@ -14,14 +14,33 @@ rules may then name its facts (``{"recording": "fact_name", "is": true}``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from twitchscope.clinical.jsonfile import read_json_object
 from twitchscope.clinical.knowledge import Knowledge, load_knowledge
+from twitchscope.clinical.recording_facts import (
+    PLM_FACTS,
+    FactProvider,
+    extra_providers,
+    recording_fact_names,
+    register_recording_facts,
+)
 from twitchscope.errors import InputFileError
+
+# The registry lives in recording_facts (so the knowledge base can check fact names without a
+# cycle); its names are re-exported here, where they were first.
+__all__ = [
+    "PLM_FACTS",
+    "FactProvider",
+    "RecordingSummary",
+    "load_recording_summary",
+    "recording_fact_names",
+    "recording_facts",
+    "register_recording_facts",
+]
 
 
 @dataclass(frozen=True)
@@ -128,13 +147,6 @@ def load_recording_summary(
     )
 
 
-#: One provider: (summary, age in years or None, knowledge) -> (facts, reasons, notes).
-FactProvider = Callable[
-    [RecordingSummary, float | None, Knowledge],
-    tuple[dict[str, Any], dict[str, str], list[str]],
-]
-
-
 def _plm_facts(
     summary: RecordingSummary, age: float | None, kb: Knowledge
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
@@ -183,37 +195,6 @@ def _plm_facts(
     return facts, reasons, notes
 
 
-_PROVIDERS: list[tuple[tuple[str, ...], FactProvider]] = [
-    (("plms_above_cutoff", "plm_rate_above_cutoff_unstaged", "plms_index", "staged"), _plm_facts)
-]
-#: The built-in recording facts (more are added with :func:`register_recording_facts`).
-PLM_FACTS: Final[tuple[str, ...]] = _PROVIDERS[0][0]
-
-
-def register_recording_facts(names: tuple[str, ...], provider: FactProvider) -> None:
-    """Add a provider of recording facts that rules may name.
-
-    Parameters
-    ----------
-    names : tuple of str
-        The fact names the provider returns (checked against the rules that use them).
-    provider : callable
-        ``(summary, age_years_or_None, knowledge) -> (facts, reasons, notes)``; ``facts`` maps
-        each name to a value (None when the recording cannot tell), ``reasons`` maps a name to
-        a plain sentence, ``notes`` are shown with the assessment.
-    """
-    taken = set(recording_fact_names())
-    clash = taken & set(names)
-    if clash:
-        raise ValueError(f"recording facts already provided: {sorted(clash)}")
-    _PROVIDERS.append((tuple(names), provider))
-
-
-def recording_fact_names() -> tuple[str, ...]:
-    """Every recording fact name a rule may use."""
-    return tuple(n for names, _ in _PROVIDERS for n in names)
-
-
 def recording_facts(
     summary: RecordingSummary, age: float | None, knowledge: Knowledge | None = None
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
@@ -233,7 +214,7 @@ def recording_facts(
     facts: dict[str, Any] = {}
     reasons: dict[str, str] = {}
     notes: list[str] = []
-    for _, provider in _PROVIDERS:
+    for _, provider in ((PLM_FACTS, _plm_facts), *extra_providers()):
         f, r, n = provider(summary, age, kb)
         facts.update(f)
         reasons.update(r)

@@ -11,7 +11,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from dataclasses import dataclass
+from os import PathLike
+from typing import Final, Protocol, TypeVar
+
+from twitchscope.errors import ChannelError
 
 ROLES: Final = (
     "leg_left",
@@ -370,3 +374,154 @@ def assign_roles(labels: Sequence[str], overrides: Mapping[str, str]) -> list[st
     for role, label in overrides.items():
         roles[list(labels).index(label)] = role
     return roles
+
+
+class LabelledChannel(Protocol):
+    """What channel picking needs of a channel: its position, label and role."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ChannelLabel:
+    """A channel known only by its label (e.g. of an ``mne`` Raw): position, label, role."""
+
+    index: int
+    label: str
+    role: str
+
+
+ChannelT = TypeVar("ChannelT", bound=LabelledChannel)
+
+
+def label_channels(labels: Sequence[str]) -> tuple[ChannelLabel, ...]:
+    """Channels with the roles the alias table gives their labels.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Channel labels in file order.
+    """
+    roles = assign_roles(labels, {})
+    pairs = zip(labels, roles, strict=True)
+    return tuple(ChannelLabel(i, label, role) for i, (label, role) in enumerate(pairs))
+
+
+def _listing(channels: Sequence[LabelledChannel]) -> str:
+    return ", ".join(repr(c.label) for c in channels) or "(none)"
+
+
+def find_role(channels: Sequence[ChannelT], role: str, source: str | PathLike[str]) -> ChannelT:
+    """The one channel with ``role``.
+
+    Parameters
+    ----------
+    channels : sequence of channels
+        Each with ``index``, ``label`` and ``role``.
+    role : str
+        One of :data:`ROLES`.
+    source : str or path-like
+        The recording, named in errors.
+
+    Raises
+    ------
+    ChannelError
+        When the role is unknown, no channel has it, or several do (naming them).
+    """
+    if role not in ROLES:
+        raise ChannelError(source, role, f"unknown role; roles are {', '.join(ROLES)}")
+    found = [c for c in channels if c.role == role]
+    if not found:
+        raise ChannelError(
+            source,
+            role,
+            f"no channel found for this role; labels in the file: "
+            f"{_listing(channels)}; name the channel explicitly",
+        )
+    if len(found) > 1:
+        raise ChannelError(
+            source,
+            role,
+            f"ambiguous: several channels have this role ({_listing(found)}); name one explicitly",
+        )
+    return found[0]
+
+
+def resolve_channel(
+    channels: Sequence[ChannelT], name: str, source: str | PathLike[str]
+) -> ChannelT:
+    """The channel a user means by ``name``: an exact label, a role, or a label written loosely.
+
+    Parameters
+    ----------
+    channels : sequence of channels
+        Each with ``index``, ``label`` and ``role``.
+    name : str
+        A label (``"Leg L"``), a role (``"leg_left"``) or a label differing only in case and
+        punctuation (``"leg-l"``).
+    source : str or path-like
+        The recording, named in errors.
+
+    Raises
+    ------
+    ChannelError
+        When no channel matches, or several have that exact label.
+    """
+    exact = [c for c in channels if c.label == name]
+    if len(exact) > 1:
+        raise ChannelError(
+            source,
+            name,
+            f"ambiguous: {len(exact)} channels have this label "
+            f"(signals {', '.join(str(c.index + 1) for c in exact)})",
+        )
+    if exact:
+        return exact[0]
+    if name in ROLES:
+        return find_role(channels, name, source)
+    norm = normalise_label(name)
+    loose = [c for c in channels if normalise_label(c.label) == norm]
+    if len(loose) == 1:
+        return loose[0]
+    raise ChannelError(
+        source, name, f"no such channel or role; labels in the file: {_listing(channels)}"
+    )
+
+
+def pick_leg_channels(
+    channels: Sequence[ChannelT],
+    source: str | PathLike[str],
+    left: str | None = None,
+    right: str | None = None,
+) -> tuple[ChannelT, ChannelT]:
+    """The left and right leg channels: the ``leg_left``/``leg_right`` roles, or as named.
+
+    Every recording source (EDF/BDF files, ``mne`` Raw objects) picks its legs here.
+
+    Parameters
+    ----------
+    channels : sequence of channels
+        Each with ``index``, ``label`` and ``role``.
+    source : str or path-like
+        The recording, named in errors.
+    left, right : str, optional
+        Labels (or roles) to use instead of the leg roles.
+
+    Raises
+    ------
+    ChannelError
+        When a leg is missing or ambiguous, or the same channel is given for both legs.
+    """
+    names = (left or "leg_left", right or "leg_right")
+    lch = resolve_channel(channels, names[0], source)
+    rch = resolve_channel(channels, names[1], source)
+    if names[0] == names[1] or lch.index == rch.index:
+        raise ChannelError(source, names[0], "the same channel is given for both legs")
+    return lch, rch

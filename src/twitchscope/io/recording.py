@@ -26,7 +26,13 @@ import numpy as np
 import numpy.typing as npt
 
 from twitchscope.errors import ChannelError, InputFileError, ValidationError
-from twitchscope.io.channels import ROLES, assign_roles, normalise_label
+from twitchscope.io.channels import (
+    ROLES,
+    assign_roles,
+    find_role,
+    pick_leg_channels,
+    resolve_channel,
+)
 from twitchscope.io.edf_header import EdfHeader, SignalHeader, read_header
 from twitchscope.io.edf_tal import parse_tals, record_onset
 from twitchscope.io.units import parse_unit, range_warning
@@ -263,57 +269,18 @@ class Recording:
                 out.setdefault(ch.role, []).append(ch.label)
         return {r: out[r] for r in ROLES if r in out}
 
-    def _labels(self) -> str:
-        return ", ".join(repr(c.label) for c in self.channels) or "(none)"
-
     def find(self, role: str) -> ChannelInfo:
-        """The one channel with ``role``.
+        """The one channel with ``role`` (see :func:`twitchscope.io.channels.find_role`).
 
         Raises
         ------
         ChannelError
             When the role is unknown, no channel has it, or several do (naming them).
         """
-        if role not in ROLES:
-            raise ChannelError(self.path, role, f"unknown role; roles are {', '.join(ROLES)}")
-        found = [c for c in self.channels if c.role == role]
-        if not found:
-            raise ChannelError(
-                self.path,
-                role,
-                f"no channel found for this role; labels in the file: "
-                f"{self._labels()}; name the channel explicitly",
-            )
-        if len(found) > 1:
-            raise ChannelError(
-                self.path,
-                role,
-                "ambiguous: several channels have this role ("
-                + ", ".join(repr(c.label) for c in found)
-                + "); name one explicitly",
-            )
-        return found[0]
+        return find_role(self.channels, role, self.path)
 
     def _resolve(self, name: str) -> ChannelInfo:
-        exact = [c for c in self.channels if c.label == name]
-        if len(exact) > 1:
-            raise ChannelError(
-                self.path,
-                name,
-                f"ambiguous: {len(exact)} channels have this label "
-                f"(signals {', '.join(str(c.index + 1) for c in exact)})",
-            )
-        if exact:
-            return exact[0]
-        if name in ROLES:
-            return self.find(name)
-        norm = normalise_label(name)
-        loose = [c for c in self.channels if normalise_label(c.label) == norm]
-        if len(loose) == 1:
-            return loose[0]
-        raise ChannelError(
-            self.path, name, f"no such channel or role; labels in the file: {self._labels()}"
-        )
+        return resolve_channel(self.channels, name, self.path)
 
     def load(self, name: str) -> Signal:
         """Decode one channel (by label or role) to a :class:`Signal`.
@@ -425,9 +392,8 @@ class Recording:
         """
         from twitchscope.io.quality import check_leg_signal
 
+        pick_leg_channels(self.channels, self.path, left, right)  # the one picking code path
         names = [left or "leg_left", right or "leg_right"]
-        if len(set(names)) == 1 or self._resolve(names[0]).index == self._resolve(names[1]).index:
-            raise ChannelError(self.path, names[0], "the same channel is given for both legs")
         loaded = self.load_many(names)
         for name in names:
             for warn in check_leg_signal(loaded[name], str(self.path)):

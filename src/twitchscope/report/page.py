@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
-from twitchscope import __version__
+from twitchscope._version import __version__
 from twitchscope.disclaimer import DISCLAIMER
 
 _CSS = """

@@ -21,8 +21,6 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from twitchscope.scoring.rules import RuleSet
 
@@ -54,6 +52,32 @@ class Combined:
     n_components: IntArray
     candidate: BoolArray
     group: IntArray
+
+
+def component_labels(n: int, src: IntArray, dst: IntArray) -> IntArray:
+    """Connected components of the undirected graph on ``n`` nodes with edges ``src``-``dst``.
+
+    Each node gets the smallest node index of its component. Minimum labels are propagated
+    along the edges and shortened by pointer jumping until nothing changes: the rounds grow
+    with the logarithm of a chain's length, and bilateral chains are short. (numpy only:
+    ``scipy.sparse.csgraph`` costs a quarter of a second to import.)
+    """
+    label = np.arange(n, dtype=np.int64)
+    if src.size == 0:
+        return label
+    while True:
+        low = np.minimum(label[src], label[dst])
+        new = label.copy()
+        np.minimum.at(new, src, low)
+        np.minimum.at(new, dst, low)
+        while True:  # pointer jumping: follow labels to their own label
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, label):
+            return label
+        label = new
 
 
 def _ranges(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
@@ -138,9 +162,8 @@ def combine_bilateral(
         pi, pj = _pairs_wasm(
             on[idx_l], end[idx_l], on[idx_r], end[idx_r], rules.bilateral_max_gap_s
         )
-    src, dst = idx_l[pi], idx_r[pj]
-    graph = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
+    # component numbers 0..m-1 (labels are node indices until made compact)
+    label = np.unique(component_labels(n, idx_l[pi], idx_r[pj]), return_inverse=True)[1]
 
     # number groups in order of their first onset (ties broken by input order)
     order = np.lexsort((np.arange(n), on))

@@ -135,8 +135,8 @@ def write_night(
     """
     from edfio import Bdf, BdfSignal, Edf, EdfSignal, Patient, Recording
 
-    from twitchscope import __version__
-    from twitchscope.simulate.night import CHANNELS
+    from twitchscope._version import __version__
+    from twitchscope.simulate.signals import CHANNELS
 
     if format not in ("edf", "bdf"):
         raise ValidationError("format", f"must be 'edf' or 'bdf', got {format!r}")

@@ -126,6 +126,8 @@ class ValidationResult:
         PLMS index of each side and their difference, when both sides could be scored (else
         empty).
     warnings : list of str
+    predicted, reference : str
+        Where each side's movements came from (file or directory), when read from files.
     """
 
     legs: dict[str, LegAgreement]
@@ -134,6 +136,8 @@ class ValidationResult:
     matched: pd.DataFrame
     index_agreement: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    predicted: str = ""
+    reference: str = ""
 
     def summary(self) -> pd.DataFrame:
         """One row per leg (left, right, all) with counts, P/R/F1 and onset/offset errors."""
@@ -141,12 +145,16 @@ class ValidationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-friendly values."""
-        return {
+        out: dict[str, Any] = {
             "criteria": {"iou": self.iou, "onset_tolerance_s": self.onset_tolerance},
             "legs": {k: v.to_dict() for k, v in self.legs.items()},
             "index_agreement": self.index_agreement,
             "warnings": list(self.warnings),
         }
+        if self.predicted or self.reference:
+            out["predicted"] = self.predicted
+            out["reference"] = self.reference
+        return out
 
 
 def compare_movements(

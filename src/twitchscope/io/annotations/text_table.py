@@ -109,6 +109,8 @@ def parse_float(source: str, text: str, what: str, line: int, *, allow_missing: 
 
 def is_integer_text(text: str) -> bool:
     """True for an integer written in digits, optionally signed (``"3"``, ``"-1"``)."""
-    stripped = text.strip().lstrip("+-")
+    stripped = text.strip()
+    # one sign at most: int() refuses "--1"
+    stripped = stripped[1:] if stripped[:1] in ("+", "-") else stripped
     # isdigit() is also true for superscripts such as "²", which int() refuses.
     return stripped.isascii() and stripped.isdecimal()
