@@ -125,3 +125,24 @@ def test_gt3x_file_is_read_through_pygt3x(tmp_path: Path, week) -> None:  # type
     assert rec.start is not None and rec.start.year == 2024
     assert rec.n_samples == pytest.approx(n, abs=fs)
     assert np.allclose(rec.z[: n - fs], xyz[: n - fs, 2], atol=1 / 256 + 1e-6)
+
+
+def test_cwa_file_is_read_through_scikit_digital_health(tmp_path: Path) -> None:
+    import datetime as dt
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cwa_writer import write_cwa
+
+    n = 100 * 120  # two minutes at 100 Hz
+    t = np.arange(n) / 100.0
+    slow = 0.05 * np.sin(2 * np.pi * 0.2 * t)  # smooth: a sample's exact time hardly matters
+    xyz = np.column_stack([slow, 0.5 * slow, 1 + slow])
+    xyz[3000:3100, 2] += 0.3  # one second of movement
+    p = write_cwa(tmp_path / "ankle.cwa", xyz, dt.datetime(2024, 3, 4, 22, 0, 0))
+    rec = read_accelerometer(p)
+    assert rec.fs == 100.0
+    assert rec.start is not None and (rec.start.hour, rec.start.minute) == (22, 0)
+    assert rec.n_samples == pytest.approx(n, abs=80)  # the reader may trim the last block
+    assert np.allclose(rec.z[:2900], xyz[:2900, 2], atol=0.01)
+    assert float(rec.z[3050]) == pytest.approx(1.3, abs=0.03)

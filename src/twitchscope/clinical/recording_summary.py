@@ -220,7 +220,3 @@ def recording_facts(
         reasons.update(r)
         notes += [x for x in n if x not in notes]
     return facts, reasons, notes
-
-
-# The other twitch kinds' facts register themselves (kept in their own module).
-import twitchscope.clinical.twitch_facts  # noqa: E402, F401

@@ -273,8 +273,13 @@ def _read_cwa(p: Path, leg: str) -> AccelRecording:
         raise MissingDependencyError(
             "scikit-digital-health", "wearables", "reading Axivity .cwa files"
         ) from None
+    import warnings
+
     try:
-        data: dict[str, Any] = ReadCwa().predict(file=str(p))
+        with warnings.catch_warnings():
+            # the device clock is local and naive, as twitchscope treats clock times anyway
+            warnings.filterwarnings("ignore", message=".*Timestamps are local but naive.*")
+            data: dict[str, Any] = ReadCwa().predict(file=str(p))
     except Exception as exc:  # the compiled reader raises many kinds on corrupt files
         raise InputFileError(p, f"is not a readable Axivity .cwa file ({exc})") from None
     t = np.asarray(data.get("time", []), dtype=np.float64)

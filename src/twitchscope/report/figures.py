@@ -126,7 +126,9 @@ def night_overview(result: ScoreResult) -> Figure:
         ax_h.text(
             0.5,
             0.5,
-            "no hypnogram: indices are per hour of recording",
+            "no EEG stages: sleep and wake estimated from the ankle accelerometers"
+            if result.indices.get("index_basis") == "accelerometer_sleep"
+            else "no hypnogram: indices are per hour of recording",
             transform=ax_h.transAxes,
             ha="center",
             va="center",

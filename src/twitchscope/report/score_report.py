@@ -62,7 +62,14 @@ def _fmt(v: Any, unit: str = "") -> str:
 
 def _cards(result: ScoreResult) -> str:
     ind = result.indices
-    basis = "per hour of sleep" if result.has_hypnogram else "per hour of recording"
+    accel = ind.get("index_basis") == "accelerometer_sleep"
+    basis = (
+        "per hour of sleep"
+        if result.has_hypnogram
+        else "per hour of accelerometer-estimated sleep"
+        if accel
+        else "per hour of recording"
+    )
     out = ['<div class="cards">']
     for key in ("plms_index", "plmw_index", "lm_index", "periodicity_index"):
         unit = unit_of(key)
@@ -77,7 +84,13 @@ def _cards(result: ScoreResult) -> str:
         elif key == "periodicity_index":
             extra = escape(str(ind.get("periodicity_definition", "")))
         elif key == "plmw_index":
-            extra = "per hour of wake after sleep onset" if result.has_hypnogram else basis
+            extra = (
+                "per hour of wake after sleep onset"
+                if result.has_hypnogram
+                else "per hour of accelerometer-estimated wake"
+                if accel
+                else basis
+            )
         elif unit == "/h":
             extra = basis
         out.append(
@@ -207,12 +220,18 @@ def render_score_report(result: ScoreResult) -> str:
     svg_night = fig_to_svg(night_overview(result), "night")
     svg_imi = fig_to_svg(imi_histogram(result), "imi")
     svg_hours = fig_to_svg(hourly_counts(result), "hours")
-    basis = (
-        "Indices are per hour of total sleep time from the hypnogram."
-        if result.has_hypnogram
-        else "No hypnogram was given: indices are per hour of recording, not of sleep, and "
-        "PLMS and PLMW cannot be told apart."
-    )
+    if result.has_hypnogram:
+        basis = "Indices are per hour of total sleep time from the hypnogram."
+    elif ind.get("index_basis") == "accelerometer_sleep":
+        basis = (
+            "Leg movements and sleep come from ankle accelerometers: indices are per hour of "
+            f"sleep estimated from movement ({ind.get('sleep_wake_method', '')}), not from EEG."
+        )
+    else:
+        basis = (
+            "No hypnogram was given: indices are per hour of recording, not of sleep, and "
+            "PLMS and PLMW cannot be told apart."
+        )
     parts = [
         "<section><h2>Indices</h2>",
         _cards(result),
