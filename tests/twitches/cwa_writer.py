@@ -4,8 +4,8 @@ blocks of 80 unpacked 16-bit x, y, z samples), as the public OpenMovement format
 Header ``MD`` block: device and session ids, logging start and end (packed date-times), the
 rate code (``3200 / 2**(15 - (code & 0x0f))`` Hz, range ``16 >> (code >> 6)`` g). Data ``AX``
 blocks: session and sequence ids, a packed whole-second timestamp and the index of the sample
-it belongs to, rate code, ``0x32`` (3 axes, 2 bytes each), the sample count, samples in 1/256 g, and a checksum making
-the 16-bit words of the block sum to zero.
+it belongs to, rate code, ``0x32`` (3 axes, 2 bytes each), the sample count, samples in
+1/256 g, and a checksum making the 16-bit words of the block sum to zero.
 """
 
 from __future__ import annotations
