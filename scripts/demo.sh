@@ -31,10 +31,16 @@ echo "== 5/5 clinical picture for an example person with this recording =="
   --recording "$out/score/summary.json" --out "$out/assessment"
 
 echo
+echo "== and the report to take to the doctor (answers, labs and the night on a few pages) =="
+"$ts" report --answers examples/answers_example.json --labs examples/labs_example.json \
+  --recording "$out/score" --out "$out/doctor_report.html"
+
+echo
 echo "Reports written:"
 echo "  $out/score/report.html          (the night: indices, overview, intervals)"
 echo "  $out/score/twitches.csv         (hypnic jerks, EFM, ALMA, foot tremor, long movements, tremor)"
 echo "  $out/assessment/assessment.html (the clinical picture)"
+echo "  $out/doctor_report.html         (for the doctor; --out report.pdf with the pdf extra)"
 echo "Exports:"
 echo "  $out/score/scored_movements.edf   (EDF+ annotations: open beside the night in EDFbrowser)"
 echo "  $out/score/summary.csv            (the indices as one row)"

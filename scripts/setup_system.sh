@@ -10,12 +10,20 @@
 # skip their PostgreSQL cases, with the reason, when no server answers there.
 set -euo pipefail
 need=()
+# Debian packages PDF reports need (WeasyPrint, the `pdf` extra): Pango with HarfBuzz subsetting,
+# fontconfig and a font family with wide Unicode coverage.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 if [ -n "${CI:-}" ] || [ "${TWITCHSCOPE_SETUP_SYSTEM:-}" = "1" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+  if command -v dpkg-query >/dev/null 2>&1; then
+    for pkg in "${PDF_PACKAGES[@]}"; do installed "${pkg}" || need+=("${pkg}"); done
+  fi
 fi
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "setup_system: installing ${need[*]}"
-  # A failed install only costs the PostgreSQL cases (they skip); it must not stop the tests.
+  # A failed install only costs the PostgreSQL cases (they skip) or the PDF tests (they fail with
+  # the install hint); it must not stop the set-up.
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } \
     || echo "setup_system: could not install ${need[*]}; its tests will be skipped"
 fi

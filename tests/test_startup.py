@@ -60,7 +60,9 @@ def test_help_loads_no_heavy_package(args: list[str], tmp_path: Path) -> None:
 def test_assess_loads_no_heavy_package(tmp_path: Path) -> None:
     args = ["assess", str(EXAMPLES / "answers_example.json")]
     args += ["--labs", str(EXAMPLES / "labs_example.json"), "--out", str(tmp_path / "a")]
-    assert loaded_by(args, tmp_path) == []
+    # assessment.html is rendered from the shared Jinja2 templates (issue 7): jinja2 (~30 ms of
+    # imports) is the one library the page needs; nothing numeric is loaded.
+    assert loaded_by(args, tmp_path) == ["jinja2"]
     assert (tmp_path / "a" / "assessment.html").is_file()
 
 

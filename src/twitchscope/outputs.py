@@ -11,6 +11,9 @@
 ``summary.json``
     Every index, the rules (preset and every option), channels, warnings, source file,
     software version and excluded time per leg.
+``hypnogram.csv``
+    Only when the night had sleep stages: one row per epoch, ``onset`` (s), ``duration`` (s),
+    ``stage``; readable back with ``--hypnogram`` and used to draw reports from the directory.
 ``summary.csv``
     The same indices as one row: identity columns (``source``, ``recording_start``,
     ``recording_duration_s``, ``rules``, ``mode``, ``index_basis``, ``channel_left``,
@@ -45,10 +48,14 @@ import os
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
-from twitchscope._version import __version__
 from twitchscope.errors import InputFileError
+
+# summary.json's content is built in twitchscope.summary (the report draws from it too); its
+# names stay importable from here.
+from twitchscope.summary import SUMMARY_KEYS as SUMMARY_KEYS
+from twitchscope.summary import build_summary as build_summary
 
 # numpy, pandas and the report are imported inside the functions that need them: the writer of
 # ``twitchscope assess`` lives here too, and that command must start fast.
@@ -79,19 +86,6 @@ SCORED_COLUMNS: Final[tuple[str, ...]] = (
     "respiratory",
     "arousal",
     "stage",
-)
-#: Keys every summary.json has (the stable part of the contract).
-SUMMARY_KEYS: Final[tuple[str, ...]] = (
-    "plms_index",
-    "plmw_index",
-    "lm_index",
-    "plms_count",
-    "periodicity_index",
-    "total_sleep_time_h",
-    "time_in_bed_h",
-    "rules",
-    "channels",
-    "warnings",
 )
 #: The files of the output contract, in the order they are written.
 FILES: Final[tuple[str, ...]] = (
@@ -134,61 +128,17 @@ def scored_table(result: ScoreResult) -> pd.DataFrame:
     return sc[first + [c for c in sc.columns if c not in first]]
 
 
-def build_summary(result: ScoreResult) -> dict[str, Any]:
-    """The content of ``summary.json`` as plain JSON values.
+def hypnogram_table(result: ScoreResult) -> pd.DataFrame | None:
+    """``hypnogram.csv`` as a DataFrame (one row per epoch), or None without sleep stages."""
+    import numpy as np
+    import pandas as pd
 
-    Everything in ``result.indices`` is kept; then the rules (``preset`` name and ``options``:
-    every option value), ``channels``, ``warnings``, the ``source`` file, the ``software``
-    version, ``excluded_s`` per leg, ``leg_signal`` (per leg: channel, rate, excluded time,
-    resting level, mains frequencies notched), the recording's start and length, and where the
-    movements, hypnogram and events came from.
-    """
-    from twitchscope.jsonsafe import json_safe
-
-    out: dict[str, Any] = {}
-    for key in SUMMARY_KEYS[:7]:
-        out[key] = result.indices.get(key)
-    for key, value in result.indices.items():
-        if key not in out:
-            out[key] = value
-    opts = result.rules.to_dict()
-    out["rules"] = {"preset": result.rules.name, "options": opts}
-    out["channels"] = dict(result.channels)
-    out["warnings"] = list(result.warnings)
-    out["source"] = result.source
-    out["software"] = {"name": "twitchscope", "version": __version__}
-    out["mode"] = result.mode
-    out["movements_source"] = result.movements_source
-    out["hypnogram_source"] = result.hypnogram_source
-    out["events_source"] = result.events_source
-    out["excluded_s"] = {leg: float(result.excluded_s.get(leg, 0.0)) for leg in ("left", "right")}
-    # What detection saw in each leg channel (empty when reference movements were scored).
-    out["leg_signal"] = {
-        d.leg: {
-            "channel": d.channel,
-            "fs": float(d.fs),
-            "excluded_s": float(d.excluded_s),
-            "resting_uv_median": float(d.resting_uv_median),
-            "resting_uv_p95": float(d.resting_uv_p95),
-            "mains_notch_hz": list(d.mains_notch_hz),
-        }
-        for d in result.detections
-    }
-    out["recording_start"] = result.recording_start
-    out["recording_duration_s"] = float(result.recording_duration)
-    mv = result.movements
-    out["n_leg_movements"] = {
-        leg: int((mv["leg"] == leg).sum()) if "leg" in mv.columns else 0
-        for leg in ("left", "right")
-    }
-    out["n_scored_movements"] = len(result.scored)
-    if result.twitches is not None:
-        out["twitches"] = result.twitches.to_dict()
-    if result.staging is not None:
-        out["staging"] = result.staging.summary()
-        out["hypnogram_automatic"] = True
-    safe: dict[str, Any] = json_safe(out)
-    return safe
+    hyp = result.hypnogram
+    if hyp is None:
+        return None
+    onset = hyp.offset + np.arange(hyp.n_epochs) * hyp.epoch_length
+    duration = np.full(hyp.n_epochs, hyp.epoch_length)
+    return pd.DataFrame({"onset": onset, "duration": duration, "stage": hyp.as_array()})
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -279,6 +229,9 @@ def write_outputs(
         write_summary(result, d / "summary.json")
         write_summary_csv(result, d / "summary.csv")
         write_edf_annotations(result, d / "scored_movements.edf")
+        hyp = hypnogram_table(result)
+        if hyp is not None:
+            hyp.to_csv(d / "hypnogram.csv", index=False, float_format=_FLOAT_FORMAT)
         if result.twitches is not None:
             result.twitches.events.to_csv(
                 d / "twitches.csv", index=False, float_format=_FLOAT_FORMAT

@@ -45,6 +45,7 @@ _COMMAND_MODULES = (
     "assess",
     "diary",
     "ask",
+    "report",
 )
 
 for _name in _COMMAND_MODULES:
