@@ -44,3 +44,6 @@ echo "  $out/doctor_report.html         (for the doctor; --out report.pdf with t
 echo "Exports:"
 echo "  $out/score/scored_movements.edf   (EDF+ annotations: open beside the night in EDFbrowser)"
 echo "  $out/score/summary.csv            (the indices as one row)"
+echo
+echo "Open the web app on the demo data (questions, diary, labs, the night and its review):"
+echo "  $ts serve --demo --data $out/web"

@@ -2,6 +2,8 @@
 # System packages the test-suite uses, installed from Debian's packages.
 # Idempotent; safe to run on a developer machine. In CI (CI=true) it also starts the services.
 #
+# Chromium for the web app's browser tests (tests/web): Debian's package at /usr/bin/chromium.
+#
 # PostgreSQL for the diary tests: in CI (or with TWITCHSCOPE_SETUP_SYSTEM=1), as root, this
 # installs Debian's postgresql if missing, starts a cluster and creates the role and database
 # the tests use at the fixed local URL
@@ -19,6 +21,9 @@ if [ -n "${CI:-}" ] || [ "${TWITCHSCOPE_SETUP_SYSTEM:-}" = "1" ]; then
   if command -v dpkg-query >/dev/null 2>&1; then
     for pkg in "${PDF_PACKAGES[@]}"; do installed "${pkg}" || need+=("${pkg}"); done
   fi
+  # The web app's browser tests drive Debian's chromium (/usr/bin/chromium) with Playwright's
+  # Python package; no browser is downloaded.
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "setup_system: installing ${need[*]}"

@@ -46,6 +46,7 @@ _COMMAND_MODULES = (
     "diary",
     "ask",
     "report",
+    "serve",
 )
 
 for _name in _COMMAND_MODULES:

@@ -369,6 +369,25 @@ class DiaryStore:
                     session.add(row)
                 _set_day_row(row, day)
 
+    def update_episode(self, episode_id: int, entry: EpisodeEntry) -> EpisodeEntry:
+        """Replace the fields of one stored episode (an edit); return what it held before.
+
+        Raises
+        ------
+        ValidationError
+            When there is no episode with that id.
+        """
+        with self._session() as session:
+            row = session.get(EpisodeRow, episode_id)
+            if row is None:
+                raise ValidationError("id", f"no episode with id {episode_id}")
+            before = _episode_entry(row)
+            new = _episode_row(entry)
+            for name in ("start", "duration_s", "locations", "side", "kind", "intensity",
+                         "context", "note"):
+                setattr(row, name, getattr(new, name))
+            return before
+
     def delete_episode(self, episode_id: int) -> EpisodeEntry:
         """Delete one episode by id; return what was deleted.
 

@@ -1,0 +1,137 @@
+"""The clinical picture page: printable, as JSON, and as a PDF download."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from twitchscope.errors import MissingDependencyError, TwitchscopeError, ValidationError
+from twitchscope.web.deps import Ctx, CtxDep, WebError
+from twitchscope.web.picture import person_assessment
+from twitchscope.web.routes.common import page_user, render
+
+router = APIRouter()
+
+
+def _view(result: Any) -> dict[str, Any]:
+    """The assessment's fields the page draws (fields a newer engine adds are kept too)."""
+    data = result.to_dict()
+    known = {
+        "triage",
+        "next_step",
+        "findings",
+        "rls",
+        "tests_to_discuss",
+        "self_care",
+        "questions_for_doctor",
+        "unanswered_emergency_questions",
+        "disclaimer",
+        "labs",
+        "diary",
+        "recording",
+        "notes",
+        "answers",
+        "knowledge_version",
+        "unknowns",
+        "rls_relevant",
+        "tests_to_discuss_plain",
+        "medicines",
+        "age_group",
+    }
+    extra = {
+        k: v
+        for k, v in data.items()
+        if k not in known and v and isinstance(v, list) and all(isinstance(i, str) for i in v)
+    }
+    return {"a": data, "extra_lists": extra}
+
+
+def _assess(ctx: Ctx) -> tuple[Any, Any]:
+    user = ctx.require_user()
+    rec_id = ctx.request.query_params.get("recording") or None
+    try:
+        return person_assessment(ctx.state, user, rec_id)
+    except TwitchscopeError as exc:
+        raise WebError(422, getattr(exc, "field", "answers"), str(exc)) from None
+
+
+@router.get("/assessment", response_class=HTMLResponse)
+async def assessment_page(ctx: CtxDep) -> Response:
+    user = page_user(ctx)
+    if isinstance(user, RedirectResponse):
+        return user
+    from twitchscope.report.clinical_view import assessment_context
+    from twitchscope.web.picture import diary_episodes
+
+    result, rec = _assess(ctx)
+    recs = [r for r in ctx.state.store.recordings(user) if r.status == "done"]
+    ac = assessment_context(result, episodes=diary_episodes(ctx.state, user))
+    return render(
+        ctx,
+        "assessment.html",
+        ac=ac,
+        **_view(result),
+        recording=rec,
+        recordings=recs,
+        print_mode=False,
+    )
+
+
+@router.get("/assessment.json")
+async def assessment_json(ctx: CtxDep) -> Response:
+    result, _ = _assess(ctx)
+    return JSONResponse(result.to_dict())
+
+
+@router.get("/assessment.pdf")
+async def assessment_pdf(ctx: CtxDep) -> Response:
+    """The picture as PDF (the assessment report)."""
+    from twitchscope.web.pdf import assessment_pdf as make_pdf
+    from twitchscope.web.picture import diary_episodes
+
+    user = page_user(ctx)
+    if isinstance(user, RedirectResponse):
+        return user
+    result, _ = _assess(ctx)
+    episodes = diary_episodes(ctx.state, user)
+    return await _pdf(make_pdf, (result, episodes), "twitchscope-picture.pdf")
+
+
+@router.get("/report.pdf")
+async def doctor_pdf(ctx: CtxDep) -> Response:
+    """The report to take to the doctor (answers, labs, diary and a night) as PDF."""
+    from twitchscope.web.pdf import doctor_pdf as make_pdf
+    from twitchscope.web.picture import doctor_report_for
+
+    user = page_user(ctx)
+    if isinstance(user, RedirectResponse):
+        return user
+    rec_id = ctx.request.query_params.get("recording") or None
+    try:
+        report = await asyncio.to_thread(doctor_report_for, ctx.state, user, rec_id)
+    except ValidationError as exc:
+        if exc.field == "inputs":
+            raise WebError(
+                409,
+                "inputs",
+                "nothing to report yet: answer the questions, add diary episodes or a night first",
+            ) from None
+        raise WebError(422, exc.field, exc.problem) from None
+    except TwitchscopeError as exc:
+        raise WebError(422, "report", str(exc)) from None
+    return await _pdf(make_pdf, (report,), "twitchscope-report-for-your-doctor.pdf")
+
+
+async def _pdf(make: Any, args: tuple[Any, ...], name: str) -> Response:
+    try:
+        pdf = await asyncio.to_thread(make, *args)
+    except MissingDependencyError as exc:
+        raise WebError(503, "pdf", str(exc)) from None
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )

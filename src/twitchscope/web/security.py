@@ -1,0 +1,202 @@
+"""Security measures of the web app, each in one place.
+
+- Response headers (:class:`SecurityHeaders`): a Content-Security-Policy without inline script
+  (``script-src 'self'``), ``frame-ancestors 'none'``, ``X-Content-Type-Options: nosniff``,
+  ``Referrer-Policy``, and ``Cache-Control: no-store`` (pages hold health data).
+- Host check: only the loopback names, the configured host and ``--allowed-host`` values are
+  served (a loopback app is otherwise reachable through DNS rebinding).
+- Cross-site requests: an unsafe method (POST, PUT, PATCH, DELETE) whose ``Origin`` is another
+  site, or whose ``Sec-Fetch-Site`` says ``cross-site``, is refused; a browser session must also
+  send its CSRF token (form field ``csrf_token`` or header ``X-CSRF-Token``).
+- Passwords: Argon2id (argon2-cffi), re-hashed when the parameters change.
+- Sign-in attempts: at most N failures per client address and per user name in a window.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: The policy of every page: scripts and styles only from the app itself.
+PAGE_CSP: Final[str] = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+#: The policy of a stored night report (self-contained HTML with inline styles): no script.
+REPORT_CSP: Final[str] = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+UNSAFE_METHODS: Final[frozenset[str]] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD: Final[str] = "csrf_token"
+CSRF_HEADER: Final[str] = "x-csrf-token"
+
+
+class SecurityHeaders:
+    """ASGI middleware: security headers on every response, and the Host check.
+
+    A route may set its own ``Content-Security-Policy`` (the stored report does); it is kept.
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = _header(scope, b"host")
+        if host is not None and _host_name(host) not in self.allowed:
+            await _plain(send, 400, b"unknown host name")
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                if b"content-security-policy" not in names:
+                    extra.append((b"content-security-policy", PAGE_CSP.encode()))
+                if b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-store"))
+                headers += [(k, v) for k, v in extra if k not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _host_name(host: str) -> str:
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+async def _plain(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def cross_site(headers: Any, host: str | None) -> str | None:
+    """Why a request looks cross-site, or None when it comes from the app's own pages.
+
+    ``headers`` is a mapping of lower-case header names (Starlette's ``Headers``).
+    """
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site == "cross-site":
+        return "a request from another site"
+    origin = headers.get("origin")
+    if origin and origin != "null" and host:
+        if urlsplit(origin).netloc.lower() != host.lower():
+            return "a request from another origin"
+    elif origin == "null":
+        return "a request from an opaque origin"
+    return None
+
+
+def same_token(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a CSRF token."""
+    return bool(given) and hmac.compare_digest(str(given).encode(), expected.encode())
+
+
+class PasswordHasher:
+    """Argon2id hashing (argon2-cffi's defaults, RFC 9106 low-memory profile)."""
+
+    def __init__(self) -> None:
+        from argon2 import PasswordHasher as _Hasher
+
+        self._hasher = _Hasher()
+
+    def hash(self, password: str) -> str:
+        """Hash a password for storage."""
+        return str(self._hasher.hash(password))
+
+    def verify(self, stored: str, password: str) -> bool:
+        """Whether ``password`` matches the stored hash (never raises for a mismatch)."""
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+        try:
+            return bool(self._hasher.verify(stored, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, stored: str) -> bool:
+        """Whether the stored hash was made with older parameters."""
+        return bool(self._hasher.check_needs_rehash(stored))
+
+
+#: A hash verified when the user name is unknown, so both cases take the same time.
+_DUMMY_PASSWORD: Final[str] = "not a password of anyone"
+
+
+class LoginLimiter:
+    """Failed sign-in attempts per key (client address, user name) in a sliding window."""
+
+    def __init__(self, attempts: int, window_s: float) -> None:
+        self.attempts = attempts
+        self.window_s = window_s
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._fails.setdefault(key, deque())
+        while q and now - q[0] > self.window_s:
+            q.popleft()
+        return q
+
+    def retry_after(self, *keys: str) -> float:
+        """Seconds to wait before another attempt (0 when allowed)."""
+        now = time.monotonic()
+        with self._lock:
+            wait = 0.0
+            for key in keys:
+                q = self._recent(key, now)
+                if len(q) >= self.attempts:
+                    wait = max(wait, self.window_s - (now - q[0]))
+            return wait
+
+    def failed(self, *keys: str) -> None:
+        """Record a failed attempt for each key."""
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        """Forget the failures of these keys."""
+        with self._lock:
+            for key in keys:
+                self._fails.pop(key, None)
