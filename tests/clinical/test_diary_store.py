@@ -2,8 +2,8 @@
 a real PostgreSQL database.
 
 PostgreSQL: the tests use ``$TWITCHSCOPE_TEST_POSTGRES_URL`` or, when unset, the fixed local URL
-that ``scripts/setup_system.sh`` prepares in CI; the ``postgres`` cases skip, with the reason,
-when nothing answers there.
+that ``scripts/setup_system.sh`` prepares; the ``postgres`` cases skip, with the reason,
+when nothing answers there (in CI that is a failure, see tests/conftest.py).
 """
 
 from __future__ import annotations
