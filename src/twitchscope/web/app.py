@@ -51,7 +51,11 @@ def build_state(config: WebConfig) -> AppState:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     config.recordings_dir.mkdir(parents=True, exist_ok=True)
     diary = DiaryStore(config.database)
-    store = WebStore(diary.engine)
+    try:
+        store = WebStore(diary.engine, diary.display)
+    except BaseException:
+        diary.close()
+        raise
     return AppState(
         config=config,
         main_diary=diary,
@@ -91,9 +95,9 @@ def create_app(config: WebConfig, *, state: AppState | None = None) -> FastAPI:
     )
     app.state.ts = st
 
-    from twitchscope.web.routes import account, api, diary, person, picture, recordings
+    from twitchscope.web.routes import account, api, diary, people, person, picture, recordings
 
-    for module in (person, picture, diary, recordings, api, account):
+    for module in (person, picture, diary, recordings, api, account, people):
         app.include_router(module.router)
     static = resources.files("twitchscope.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -141,6 +145,7 @@ def _error_response(request: Request, status: int, field: str, message: str) -> 
         disclaimer=DISCLAIMER,
         emergency_yes=[],
         emergency_unanswered=[],
+        not_known=[],
         csrf="",
         csrf_field="csrf_token",
         words=lambda s: s,

@@ -112,15 +112,31 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
     return rec
 
 
-def own_recording(ctx: Ctx, rec_id: str) -> Recording:
-    """A recording of the signed-in user, or 404 (another user's recording is not shown)."""
+def own_recording(ctx: Ctx, rec_id: str, *, owner_only: bool = False) -> Recording:
+    """A recording the signed-in user may see, or 404 (another person's night is not shown).
+
+    A person sees their own nights; a clinician sees every person's (to review them), except
+    where ``owner_only`` (deleting a night is its owner's decision).
+    """
     from twitchscope.web.routes.common import check_rec_id
 
     user = ctx.require_user()
     rec = ctx.state.store.recording(check_rec_id(rec_id))
-    if rec is None or rec.user_id != user.id:
+    if rec is None:
+        raise WebError(404, "id", "no such recording")
+    if rec.user_id != user.id and (owner_only or not user.is_clinician):
         raise WebError(404, "id", "no such recording")
     return rec
+
+
+def visible_recordings(ctx: Ctx, user: User) -> list[Recording]:
+    """The nights a user may see, newest first: their own, or every person's for a clinician."""
+    return ctx.state.store.recordings(None if user.is_clinician else user)
+
+
+def owner_names(ctx: Ctx) -> dict[int, str]:
+    """Account id -> name (for a clinician's list of every person's nights)."""
+    return {u.id: u.name for u in ctx.state.store.users()}
 
 
 def status_dict(ctx: Ctx, rec: Recording) -> dict[str, Any]:

@@ -187,12 +187,15 @@ async def register(ctx: CtxDep) -> Response:
     form = await ctx.request.form()
     name = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
+    # the first account (made on the set-up page) chooses its role; a sign-up is a person's
+    first = ctx.state.store.count_accounts() == 0
+    role = str(form.get("role") or "person") if first else "person"
     try:
         if password != str(form.get("password2") or ""):
             raise ValidationError("password2", "the two passwords differ")
         check_new_account(name, password)
         pw_hash = await asyncio.to_thread(ctx.state.hasher.hash, password)
-        user = ctx.state.store.add_user(name, pw_hash)
+        user = ctx.state.store.add_user(name, pw_hash, role)
     except ValidationError as exc:
         return await _register_form(ctx, str(exc), 422, name[:64])
     return _signed_in(ctx, user.id, user.name, "/")
