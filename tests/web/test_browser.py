@@ -51,16 +51,21 @@ def test_emergency_yes_stops_the_flow(page: Any, live: LiveServer, shots: Path) 
     first = page.locator("main .picture > :not(h1)").first
     assert "triage emergency" in (first.get_attribute("class") or "")
     assert "emergency" in first.inner_text().lower()
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.triage.emergency')).backgroundColor"
-    ) == "rgb(142, 15, 27)"
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.triage.emergency')).backgroundColor"
+        )
+        == "rgb(142, 15, 27)"
+    )
     assert "difficulty breathing" in page.inner_text(".answered-yes")
     shot(page, shots, "emergency")
     for path in ("/diary", "/assessment"):
         page.goto(live.url + path)
         assert "Emergency warning sign" in page.inner_text(".banner.emergency")
     # the picture puts the emergency first too
-    assert "triage emergency" in (page.locator(".picture .triage").first.get_attribute("class") or "")
+    assert "triage emergency" in (
+        page.locator(".picture .triage").first.get_attribute("class") or ""
+    )
 
 
 def test_unanswered_emergency_stays_visible(page: Any, live: LiveServer) -> None:
@@ -335,7 +340,9 @@ def test_review_reject_add_rescore_export(
         table = kept_table(store.review_movements(rec_id))
         expected = score_to_dir(night.edf, tmp_path / "expected", movements=table, report=False)
         assert int(after) == expected.indices["plms_count"] < int(before)
-        assert "changed" in (page.locator("#indices tr[data-name=plms_count]").get_attribute("class") or "")
+        assert "changed" in (
+            page.locator("#indices tr[data-name=plms_count]").get_attribute("class") or ""
+        )
         edits = store.edits(rec_id)
         assert [e.action for e in edits] == ["reject"] * len(rejected) + ["adjust", "add"]
         assert all(e.user_name == "local" for e in edits)

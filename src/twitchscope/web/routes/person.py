@@ -34,6 +34,8 @@ async def home(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
+    if user.is_clinician:
+        return see_other("/people")
     answers, _ = ctx.state.store.answers(user)
     done, total = progress(answers)
     recs = ctx.state.store.recordings(user)
