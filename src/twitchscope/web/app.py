@@ -19,7 +19,7 @@ from twitchscope import __version__
 from twitchscope.errors import TwitchscopeError, ValidationError
 from twitchscope.web.config import WebConfig
 from twitchscope.web.deps import WebError, set_session_cookie
-from twitchscope.web.security import LoginLimiter, PasswordHasher, SecurityHeaders
+from twitchscope.web.security import BodyLimit, LoginLimiter, PasswordHasher, SecurityHeaders
 from twitchscope.web.state import AppState
 
 log = logging.getLogger("twitchscope.web")
@@ -101,6 +101,10 @@ def create_app(config: WebConfig, *, state: AppState | None = None) -> FastAPI:
         app.include_router(module.router)
     static = resources.files("twitchscope.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    # inside the cookie middleware, so a body cut off at the limit reaches it as a plain
+    # exception (the cookie middleware runs the app in a task group)
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def session_cookie(

@@ -54,6 +54,13 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
         raise WebError(403, "origin", f"refused: {why}")
     if ctx.via == "local" and not req.url.path.startswith("/api/"):
         raise WebError(403, CSRF_FIELD, "send the form from the app's own page")
+    if ctx.via == "session":
+        # a browser session proves the request is the app's own: by the header, or by the
+        # form's token field, which only a multipart body can carry
+        header = req.headers.get(CSRF_HEADER)
+        multipart = req.headers.get("content-type", "").startswith("multipart/form-data")
+        if (header is not None or not multipart) and not same_token(header, ctx.csrf):
+            raise WebError(403, CSRF_FIELD, "the form has expired; reload the page")
 
     def before_file(fields: dict[str, str]) -> None:
         if ctx.via == "session":
@@ -70,6 +77,11 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
         )
     except UploadError as exc:
         raise WebError(exc.status, exc.field, exc.problem) from None
+    if ctx.via == "session":  # the token is checked before any file is kept; and always here
+        given = req.headers.get(CSRF_HEADER) or upload.fields.get(CSRF_FIELD)
+        if not same_token(given, ctx.csrf):
+            upload.discard()
+            raise WebError(403, CSRF_FIELD, "the form has expired; reload the page")
     rules = upload.fields.get("rules", "wasm2016").strip() or "wasm2016"
     if rules not in RULES:
         upload.discard()
