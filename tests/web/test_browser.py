@@ -34,9 +34,9 @@ EDGE_OF_SELECTED_JS = """() => {
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
 
 
-def shot(page: Any, shots: Path, name: str) -> None:
+def shot(page: Any, shots: Path, name: str, *, full_page: bool = True) -> None:
     path = shots / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     assert_not_blank(path)
 
 
@@ -387,25 +387,65 @@ def test_pdf_download_opens_as_pdf(page: Any, live: LiveServer) -> None:
     assert "not a diagnosis" in text.lower() or "does not diagnose" in text.lower()
 
 
-def test_pages_fit_a_phone(page: Any, live: LiveServer) -> None:
-    """No page of the person's flow scrolls sideways on a 390 px wide phone."""
-    live.state.store.save_answers(
-        live.state.store.local_user(),
-        {"age": 40, "kind": ["twitch"], "medications": ["x" * 90]},
-        [],
+def test_every_page_at_phone_and_desktop_size(
+    browser: Any, live: LiveServer, scored: str, shots: Path
+) -> None:
+    """Every page, on a 390 px phone and a 1366 px desktop: no sideways scrolling, the
+    disclaimer, what is not known, text contrast of WCAG AA, a name for every control, a skip
+    link and a visible focus ring for the keyboard; a screenshot of each, checked non-blank."""
+    from .audit import AUDIT_JS
+
+    store = live.state.store
+    user = store.local_user()
+    live.reset_person()
+    store.save_answers(
+        user, {"age": 40, "kind": ["twitch"], "medications": ["x" * 90], "labs": {}}, []
     )
-    for path in (
-        "/",
-        "/questions/emergency",
-        "/questions/symptoms",
-        "/labs",
-        "/diary",
-        "/recordings",
-        "/assessment",
-    ):
-        page.goto(live.url + path)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 390, (path, width)
+    diary = live.state.diary(user)
+    from twitchscope.clinical.diary import make_episode
+
+    diary.add_episode(
+        make_episode(
+            {"start": "2026-11-01 22:30", "kind": "jerk", "locations": "calf", "note": "y" * 120}
+        )
+    )
+    pages = {
+        "home": "/",
+        "questions-emergency": "/questions/emergency",
+        "questions-symptoms": "/questions/symptoms",
+        "labs": "/labs",
+        "diary": "/diary",
+        "recordings": "/recordings",
+        "night": f"/recordings/{scored}",
+        "review": f"/recordings/{scored}/review",
+        "picture": "/assessment",
+        "emergency-none": "/emergency",
+        "not-found": "/recordings/nothing-here",
+    }
+    problems: dict[str, list[str]] = {}
+    for size, viewport in (("phone", (390, 844)), ("desktop", (1366, 900))):
+        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = ctx.new_page()
+        try:
+            for name, path in pages.items():
+                page.goto(live.url + path)
+                if name == "review":
+                    page.wait_for_selector("#review[data-ready='1']")
+                found = page.evaluate(AUDIT_JS)
+                if name not in ("not-found",):
+                    assert page.locator("#not-known").count() == 1, (size, name)
+                page.keyboard.press("Tab")
+                assert page.evaluate("document.activeElement.className") == "skip", (size, name)
+                page.keyboard.press("Tab")
+                ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                if ring == "none":
+                    found.append("the focused element shows no focus ring")
+                if found:
+                    problems[f"{size} {name}"] = found
+                shot(page, shots, f"{size}-{name}", full_page=False)
+        finally:
+            ctx.close()
+    assert not problems, problems
 
 
 def test_nothing_typed_is_lost_when_a_request_fails(page: Any, live: LiveServer) -> None:

@@ -135,6 +135,7 @@ def _error_response(request: Request, status: int, field: str, message: str) -> 
         return JSONResponse({"error": message, "field": field}, status_code=status)
     st: AppState = request.app.state.ts
     from twitchscope.disclaimer import DISCLAIMER
+    from twitchscope.web.routes.common import NAV
 
     html = st.render(
         "error.html",
@@ -143,7 +144,7 @@ def _error_response(request: Request, status: int, field: str, message: str) -> 
         message=message,
         user=None,
         accounts=False,
-        nav=(),
+        nav=NAV,
         path=request.url.path,
         version=__version__,
         disclaimer=DISCLAIMER,
