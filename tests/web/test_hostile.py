@@ -513,3 +513,39 @@ def test_sign_in_brute_force_is_limited_by_address_and_name(tmp_path: Path) -> N
         limiter = c.app.state.ts.limiter
         limiter.succeeded("ip:testclient")
         assert attempt("doc", PASSWORD) == 303
+
+
+def test_visitors_store_nothing(tmp_path: Path) -> None:
+    """The sign-in and set-up pages of someone not signed in add no row anywhere (their form's
+    token is signed and kept in a cookie), and a forged or foreign token is refused."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    from twitchscope.web.store import SessionRow
+
+    config = WebConfig(data_dir=tmp_path, accounts=True)
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8000") as c:
+        store = c.app.state.ts.store
+
+        def n_sessions() -> int:
+            with store.session() as s:
+                return int(s.scalar(select(func.count()).select_from(SessionRow)) or 0)
+
+        for _ in range(5):
+            c.cookies.clear()
+            assert c.get("/setup").status_code == 200
+        assert n_sessions() == 0
+        page = c.get("/setup")
+        good = csrf_of(page.text)
+        form = {"username": "doc", "password": "x" * 12, "password2": "x" * 12}
+        forged = good.rsplit(".", 1)[0] + "." + "0" * 64
+        c.cookies.set("ts_form", forged)
+        r = c.post("/setup", data={**form, "csrf_token": forged}, follow_redirects=False)
+        assert r.status_code == 403  # signed by someone else
+        c.cookies.set("ts_form", good)
+        visitor = TestClient(c.app, base_url="http://127.0.0.1:8000")
+        other = csrf_of(visitor.get("/setup").text)  # another visitor's token
+        r = c.post("/setup", data={**form, "csrf_token": other}, follow_redirects=False)
+        assert r.status_code == 403  # not the token of this visitor's cookie
+        r = c.post("/setup", data={**form, "csrf_token": good}, follow_redirects=False)
+        assert r.status_code == 303 and n_sessions() == 1

@@ -77,7 +77,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, night: Night) -> Iterator[Any]
                 "start": "2026-11-01T22:30",
                 "kind": "jerk",
                 "locations": "calf",
-                "note": "anna's note",
+                "note": "anna's note <img src=x onerror=alert(1)>",
                 "csrf_token": token,
             },
         )
@@ -132,6 +132,9 @@ def test_a_clinician_sees_and_reviews_every_night(app: Any) -> None:
     picture = app.get(f"/people/{anna_id}").text
     assert "The picture of anna" in picture and "anna&#39;s night.edf" in picture
     assert 'href="/questions' not in picture.split("<main")[1]  # read-only: no "answer them"
+    # what the person wrote reaches the clinician as text, never as markup
+    assert "anna&#39;s note &lt;img src=x onerror=alert(1)&gt;" in picture
+    assert "<img src=x" not in picture
     # a review edit is stored under the clinician's name
     mv = app.get(f"/api/recordings/{rec}/review").json()["movements"][0]
     r = app.post(

@@ -10,6 +10,9 @@
   send its CSRF token (form field ``csrf_token`` or header ``X-CSRF-Token``).
 - Passwords: Argon2id (argon2-cffi), re-hashed when the parameters change.
 - Sign-in attempts: at most N failures per client address and per user name in a window.
+- Sign-in forms (:class:`FormTokens`): the CSRF token of a page shown before anyone signed in
+  is signed by the server and kept in a cookie beside the form (double submit), so a visitor
+  who is not signed in stores nothing on the server.
 - Request bodies (:class:`BodyLimit`): at most :data:`MAX_BODY_BYTES` on every route but the
   recording uploads, which stream to disk under their own limit; a larger body is refused with
   413 before it is held in memory.
@@ -17,7 +20,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
 import threading
 import time
 from collections import deque
@@ -201,6 +206,37 @@ def cross_site(headers: Any, host: str | None) -> str | None:
 def same_token(given: str | None, expected: str) -> bool:
     """Constant-time comparison of a CSRF token."""
     return bool(given) and hmac.compare_digest(str(given).encode(), expected.encode())
+
+
+class FormTokens:
+    """Signed CSRF tokens for the forms of visitors who are not signed in (sign-in, set-up).
+
+    A token is ``<issued time>.<nonce>.<HMAC-SHA256 of both>`` with a key made at start: it
+    needs no row in the database, expires after ``max_age_s``, and a restart of the app makes
+    the forms already shown ask for a reload.
+    """
+
+    def __init__(self, max_age_s: float = 7200.0) -> None:
+        self._key = secrets.token_bytes(32)
+        self.max_age_s = max_age_s
+
+    def _sign(self, body: str) -> str:
+        return hmac.new(self._key, body.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def issue(self) -> str:
+        """A new token."""
+        body = f"{int(time.time())}.{secrets.token_urlsafe(16)}"
+        return f"{body}.{self._sign(body)}"
+
+    def valid(self, token: str | None) -> bool:
+        """Whether ``token`` was issued here and is not too old."""
+        if not token or token.count(".") != 2 or len(token) > 200:
+            return False
+        body, _, mac = token.rpartition(".")
+        if not hmac.compare_digest(mac.encode("ascii", "replace"), self._sign(body).encode()):
+            return False
+        issued = body.split(".", 1)[0]
+        return issued.isdigit() and 0 <= time.time() - int(issued) <= self.max_age_s
 
 
 class PasswordHasher:
