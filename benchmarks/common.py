@@ -31,7 +31,58 @@ SINGLE_THREAD_ENV = {
     "VECLIB_MAXIMUM_THREADS": "1",
 }
 
-PACKAGES = ("twitchscope", "numpy", "scipy", "pandas", "matplotlib", "mne", "psgscoring")
+PACKAGES = (
+    "twitchscope", "numpy", "scipy", "pandas", "matplotlib", "mne", "psgscoring", "edfio",
+    "pyedflib",
+)  # fmt: skip
+
+#: The night every timing benchmark uses: 8 h, legs at 500 Hz, written once as EDF+.
+NIGHT = DATA / "night_8h_500hz.edf"
+#: A 1-minute load average above this (on the machine's cores) makes timing figures suspect.
+QUIET_LOAD_PER_CORE = 0.5
+
+
+def make_night() -> Path:
+    """Simulate and write the benchmark night once (cached under benchmarks/_data).
+
+    ``simulate_night("rls", seed=0, duration_h=8, leg_fs=500)`` as EDF+ with its stages,
+    respiratory events and arousals in the annotations and the truth CSVs beside it.
+    """
+    if NIGHT.is_file():
+        return NIGHT
+    from twitchscope.simulate import simulate_night
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    simulate_night("rls", seed=0, duration_h=8.0, leg_fs=500).write(NIGHT)
+    return NIGHT
+
+
+def load_average() -> float:
+    """The 1-minute load average (NaN where unknown)."""
+    try:
+        return float(os.getloadavg()[0])
+    except OSError:
+        return float("nan")
+
+
+def load_statement(loads: Sequence[float], what: str = "timing figures") -> str:
+    """A sentence on the machine's load during a run, generated from the measured loads."""
+    cores = os.cpu_count() or 1
+    finite = [x for x in loads if x == x]
+    if not finite:
+        return f"- Machine load: unknown; {what} may need a re-run on a quiet machine."
+    lo, hi = min(finite), max(finite)
+    quiet = hi <= QUIET_LOAD_PER_CORE * cores
+    verdict = (
+        "the machine was quiet"
+        if quiet
+        else f"the machine was busy with other work, so the {what} are slower and noisier than "
+        "on a quiet machine and need a quiet re-run before they are quoted"
+    )
+    return (
+        f"- Machine load (1-minute load average, {cores} cores) during the run: {lo:.1f} to "
+        f"{hi:.1f}; {verdict}."
+    )
 
 
 def machine_facts() -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,10 @@ import pandas as pd
 
 from twitchscope.errors import TwitchscopeError
 from twitchscope.stages import SLEEP_STAGES, STAGES
+
+#: Most epochs a hypnogram may hold (over 200 days of 30 s epochs): a longer one comes from a
+#: corrupt time or epoch length, and allocating it would exhaust memory.
+MAX_EPOCHS: Final = 600_000
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,13 @@ class Hypnogram:
                 f"(the interval from {on[i]:.1f} s lasts until {ends[i]:.1f} s)"
             )
         start = float(on[0])
+        span = float(ends.max() - start)
+        if not span / epoch_length <= MAX_EPOCHS:
+            raise TwitchscopeError(
+                f"{name}: stage intervals span {span:g} s (from {start:g} s to "
+                f"{float(ends.max()):g} s), more than {MAX_EPOCHS} epochs of {epoch_length:g} s; "
+                "a stage onset or duration is wrong"
+            )
         n_total = round((ends[-1] - start) / epoch_length)
         out = np.full(n_total, "UNS", dtype=object)
         first = np.rint((on - start) / epoch_length).astype(int)

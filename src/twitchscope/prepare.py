@@ -33,8 +33,6 @@ from twitchscope.signal import Signal
 if TYPE_CHECKING:
     from twitchscope.io.annotations import Annotations
     from twitchscope.io.recording import Recording
-#: A hypnogram ending more than this before the recording ends gets a warning (s).
-HYPNOGRAM_SHORT_WARNING_S = 1800.0
 
 
 @dataclass
@@ -108,6 +106,20 @@ def stage_code_mapping(stage_codes: Mapping[int, str] | str) -> dict[int, str]:
     return check_codes(stage_codes, "stage_codes")
 
 
+def _note_replaced_events(inputs: PreparedInputs, given: str) -> None:
+    """Say so when given events replace respiratory events/arousals embedded in the recording."""
+    if inputs.embedded is None:
+        return
+    embedded = inputs.embedded.events
+    embedded = embedded[embedded["kind"] != "limb_movement"]
+    if len(embedded):
+        kinds = ", ".join(f"{k} {n}" for k, n in embedded["kind"].value_counts().items())
+        inputs.warnings.append(
+            f"the events of {given} replace the {len(embedded)} event(s) in the recording's own "
+            f"annotations ({kinds}), which are not used; give the events in one file to use both"
+        )
+
+
 def _resolve_stages_and_events(
     inputs: PreparedInputs,
     hypnogram: Hypnogram | str | PathLike[str] | None,
@@ -143,9 +155,11 @@ def _resolve_stages_and_events(
             inputs.warnings.extend(ev_file.warnings)
         inputs.events = ev_file.events
         inputs.events_source = str(events)
+        _note_replaced_events(inputs, str(events))
     elif hyp_file is not None and len(hyp_file.events):
         inputs.events = hyp_file.events
         inputs.events_source = str(hypnogram)
+        _note_replaced_events(inputs, str(hypnogram))
     elif inputs.embedded is not None:
         inputs.events = inputs.embedded.events
         inputs.events_source = f"{inputs.source} (annotations)" if len(inputs.events) else ""
@@ -155,13 +169,8 @@ def _resolve_stages_and_events(
 
     hyp = inputs.hypnogram
     if hyp is not None:
+        # (a hypnogram shorter than the recording is reported once, by the scoring)
         hyp.check_covers(dur, name=f"recording {inputs.source}")
-        if hyp.end < dur - HYPNOGRAM_SHORT_WARNING_S:
-            inputs.warnings.append(
-                f"the hypnogram ({inputs.hypnogram_source}) ends at {hyp.end / 3600:.2f} h but "
-                f"the recording lasts {dur / 3600:.2f} h: movements after its end are "
-                "unstaged and not counted in sleep"
-            )
     else:
         inputs.warnings.append(
             "no hypnogram: indices are per hour of recording, not per hour of sleep, and "

@@ -36,7 +36,8 @@ def test_channels_rates_and_lengths(rls_night: SimulatedNight) -> None:
     for s in rls_night.signals.values():
         assert s.n_samples == round(rls_night.duration * s.fs)
         assert s.data.dtype == np.float32 and np.isfinite(s.data).all()
-    assert rls_night.signals["Leg L"].fs == SCENARIOS["rls"].leg_fs
+    assert rls_night.signals["Leg L"].fs == rls_night.params["leg_fs"]
+    assert rls_night.params["leg_fs"] in SCENARIOS["rls"].leg_fs_choices
     assert rls_night.signals["Leg L"].role == "leg_left"
     assert rls_night.signals["SpO2"].unit == "%"
 

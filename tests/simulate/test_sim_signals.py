@@ -75,19 +75,29 @@ def test_low_amplitude_movements_are_low_but_visible() -> None:
     assert float(np.median(env[~near])) < 2.5  # resting level 1-2 µV
 
 
+def _recorded(night: SimulatedNight, label: str) -> npt.NDArray[np.float32]:
+    """The channel's samples before the first recording pause (the whole channel without one)."""
+    sig = night.signals[label]
+    gaps = night.recording_gaps
+    end = float(gaps["onset"].min()) if len(gaps) else night.duration
+    return sig.data[: int(end * sig.fs)]
+
+
 def test_noisy_interference_and_artefacts(noisy_night: SimulatedNight) -> None:
     night = noisy_night
     art = night.artefacts
     assert set(art["kind"]) == {"movement_artefact", "electrode_pop", "disconnected", "clipping"}
+    hz = night.params["mains_hz"]
+    assert hz in (50.0, 60.0)
     for label in ("Leg L", "Leg R"):
         sig = night.signals[label]
-        x, fs = sig.data, sig.fs
-        # Strong 60 Hz mains: the 60 Hz bin towers over its neighbourhood.
-        f, p = sps.welch(x[: int(600 * fs)], fs=fs, nperseg=int(4 * fs))
-        at = p[np.argmin(np.abs(f - 60.0))]
-        around = np.median(p[(f > 40) & (f < 80) & (np.abs(f - 60) > 2)])
+        x, fs = _recorded(night, label), sig.fs
+        # Strong mains: the mains bin towers over its neighbourhood.
+        f, p = sps.welch(x[: int(600 * fs)], fs=fs, nperseg=int(4 * fs), average="median")
+        at = p[np.argmin(np.abs(f - hz))]
+        around = np.median(p[(f > hz - 20) & (f < hz + 20) & (np.abs(f - hz) > 2)])
         assert at > 20 * around
-        assert np.abs(x).max() <= LEG_LIMIT_UV
+        assert np.nanmax(np.abs(sig.data)) <= LEG_LIMIT_UV
     for _, a in art.iterrows():
         sig = night.signals[a["channel"]]
         seg = sig.data[int(a["onset"] * sig.fs) : int((a["onset"] + a["duration"]) * sig.fs)]
@@ -103,19 +113,23 @@ def test_noisy_interference_and_artefacts(noisy_night: SimulatedNight) -> None:
 
 def test_ecg_leak_follows_the_ecg_beats(noisy_night: SimulatedNight) -> None:
     ecg = noisy_night.signals["ECG"]
-    peaks, _ = sps.find_peaks(ecg.data, height=400.0, distance=int(0.35 * ecg.fs))
+    peaks, _ = sps.find_peaks(
+        _recorded(noisy_night, "ECG"), height=400.0, distance=int(0.35 * ecg.fs)
+    )
     beats = peaks / ecg.fs
     rr = np.diff(beats)
     hr = 60.0 / np.median(rr)
     assert 45.0 <= hr <= 95.0
     assert 0.01 < float(np.std(rr) / np.mean(rr)) < 0.2  # heart-rate variability
     leg = noisy_night.signals["Leg R"]
-    b, a = sps.iirnotch(60.0, 30.0, leg.fs)
-    x = sps.filtfilt(b, a, leg.data.astype(np.float64))
+    b, a = sps.iirnotch(noisy_night.params["mains_hz"], 30.0, leg.fs)
+    x = sps.filtfilt(b, a, _recorded(noisy_night, "Leg R").astype(np.float64))
     idx = np.rint(beats * leg.fs).astype(int)
     idx = idx[(idx > 50) & (idx < x.size - 50)]
     avg = np.mean(x[idx[:, None] + np.arange(-20, 21)[None, :]], axis=0)
-    assert 5.0 <= float(np.abs(avg).max()) <= 20.0  # QRS leak of 8-15 µV
+    # QRS leak of 8-25 µV whose polarity may flip at posture changes: the average over the
+    # stretch before the first flip (or all of it) still shows it.
+    assert 2.0 <= float(np.abs(avg).max()) <= 30.0
     assert int(np.argmax(np.abs(avg))) in range(17, 24)  # aligned with the R peak
 
 

@@ -46,6 +46,7 @@ _COMMAND_MODULES = (
     "diary",
     "ask",
     "report",
+    "batch",
     "serve",
 )
 

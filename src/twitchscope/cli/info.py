@@ -33,7 +33,9 @@ def _annotation_summary(rec: Recording, warnings: list[str]) -> dict[str, Any]:
     from twitchscope.errors import TwitchscopeError
 
     try:
-        ann = annotations_mod.read_annotations(rec.path, recording_duration=rec.duration)
+        # an annotation-only EDF+ (no signal, records of 0 s) has no duration to check against
+        duration = rec.duration if rec.duration > 0 else None
+        ann = annotations_mod.read_annotations(rec.path, recording_duration=duration)
     except TwitchscopeError as exc:
         warnings.append(f"annotations could not be interpreted: {exc}")
         return summary
@@ -57,7 +59,8 @@ def recording_info(path: Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``file``, ``format``, ``start`` (ISO 8601), ``duration_s``, ``channels`` (label, role,
+        ``file``, ``format``, ``start`` (ISO 8601), ``duration_s``, ``channels`` (number: the
+        signal's position in the header, 1-based, usable as ``--left '#N'``; label, role,
         fs_hz, unit, source_unit, n_samples, physical_min, physical_max, transducer, prefilter),
         ``roles``, ``annotations`` and ``warnings``.
     """
@@ -73,6 +76,7 @@ def recording_info(path: Path) -> dict[str, Any]:
             "duration_s": rec.duration,
             "channels": [
                 {
+                    "number": c.index + 1,
                     "label": c.label,
                     "role": c.role,
                     "fs_hz": c.fs,
@@ -127,7 +131,7 @@ def _print_human(info: dict[str, Any]) -> None:
         if unit != c["source_unit"]:
             unit = f"{unit} (from {c['source_unit'] or '-'})"
         table.add_row(
-            str(i),
+            str(c.get("number", i)),
             plain(c["label"]),
             plain(c["role"] or "-"),
             f"{c['fs_hz']:g}",
@@ -135,7 +139,10 @@ def _print_human(info: dict[str, Any]) -> None:
             str(c["n_samples"]),
             f"{c['physical_min']:g} .. {c['physical_max']:g}",
         )
-    console.print(table)
+    if info["channels"]:
+        console.print(table)
+    else:
+        console.print("no signal channels: an annotation-only file")
     roles = info["roles"]
     console.print(plain("Roles found", "bold"))
     if roles:

@@ -1,7 +1,9 @@
 """CLI: ``twitchscope validate`` -- agreement of leg movements with a reference.
 
 Thin: :func:`twitchscope.validate.run_validation` does the work; this prints its tables or JSON
-and writes the JSON with :func:`twitchscope.outputs.write_validation`.
+and writes the JSON with :func:`twitchscope.outputs.write_validation`. With ``--dataset FOLDER``
+:func:`twitchscope.validate.dataset.validate_dataset` runs detection on every recording of a
+scored dataset and compares it with the recording's annotation file, night by night and pooled.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from twitchscope.cli._common import console, plain, print_warning
 
 if TYPE_CHECKING:
     from twitchscope.validate import ValidationResult
+    from twitchscope.validate.dataset import DatasetValidation
 
 
 def _fmt(v: Any, digits: int = 3) -> str:
@@ -75,27 +78,139 @@ def print_validation(result: ValidationResult) -> None:
         print_warning(w)
 
 
+def print_dataset(result: DatasetValidation) -> None:
+    """Rich tables: one row per night plus the pooled row, then the index agreement."""
+    from rich.table import Table
+
+    t = Table(
+        title=plain(
+            f"Agreement per night ({result.rules}; IoU >= {result.iou:g}; onset within "
+            f"{result.onset_tolerance:g} s; PLMS/h detected/reference; errors are medians)"
+        ),
+        show_edge=False,
+        header_style="bold",
+    )
+    cols = ("night", "pred", "ref", "P", "R", "F1", "onset s", "offset s", "PLMS/h", "status")
+    for col in cols:
+        t.add_column(
+            col,
+            justify="left" if col in ("night", "status") else "right",
+            no_wrap=col != "status",
+        )
+
+    def num(v: Any, digits: int = 3) -> str:
+        return "n/a" if v is None or v != v else f"{float(v):.{digits}f}"
+
+    def count(v: Any) -> str:
+        return "" if v is None or v != v else str(int(v))
+
+    rows: list[dict[Any, Any]] = result.summary().to_dict("records")
+    for i, row in enumerate(rows):
+        if i == len(rows) - 1:
+            t.add_section()
+        t.add_row(
+            plain(row["night"]),  # file names are data, not markup
+            count(row["n_pred"]), count(row["n_ref"]), num(row["precision"], 2),
+            num(row["recall"], 2), num(row["f1"]), num(row["onset_error_median_s"], 2),
+            num(row["offset_error_median_s"], 2),
+            f"{num(row['plms_index_pred'], 1)}/{num(row['plms_index_ref'], 1)}",
+            plain(row["status"]),
+        )  # fmt: skip
+    console.print(t)
+    if result.index_agreement:
+        it = Table(title="Index agreement over nights", show_edge=False, header_style="bold")
+        for col in ("index", "nights", "mean pred", "mean ref", "bias", "MAE", "ICC(2,1)"):
+            it.add_column(col, justify="left" if col == "index" else "right")
+        for key, v in result.index_agreement.items():
+            it.add_row(
+                plain(key), str(int(v["nights"])), f"{v['mean_predicted']:.2f}",
+                f"{v['mean_reference']:.2f}", f"{v['mean_difference']:+.2f}", f"{v['mae']:.2f}",
+                "n/a" if v["icc_2_1"] != v["icc_2_1"] else f"{v['icc_2_1']:.3f}",
+            )  # fmt: skip
+        console.print(it)
+    for w in result.warnings:
+        print_warning(w)
+
+
+def run_dataset(
+    folder: Path,
+    *,
+    rules: str,
+    iou: float,
+    onset_tolerance: float,
+    left: str | None,
+    right: str | None,
+    quiet: bool,
+) -> DatasetValidation:
+    """Validate a dataset folder, with a progress bar on stderr."""
+    from rich.progress import Progress
+
+    from twitchscope.cli._common import err_console
+    from twitchscope.validate.dataset import NightPair, validate_dataset
+
+    with Progress(console=err_console, transient=True, disable=quiet) as progress:
+        task = progress.add_task("validating", total=None)
+
+        def step(pair: NightPair, i: int, total: int) -> None:
+            progress.update(task, total=total, completed=i, description=f"night {i + 1}/{total}")
+
+        return validate_dataset(
+            folder, rules=rules, iou=iou, onset_tolerance=onset_tolerance, left=left,
+            right=right, progress=step,
+        )  # fmt: skip
+
+
+def write_dataset_json(result: DatasetValidation, folder: Path, out: Path | None) -> str:
+    """The dataset result as JSON text, also written to ``out`` when given."""
+    import json
+
+    text = json.dumps(result.to_dict() | {"dataset": str(folder)}, indent=2, allow_nan=False)
+    if out is not None:
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            from twitchscope.errors import InputFileError
+
+            raise InputFileError(out, f"cannot write ({exc.strerror})") from None
+    return text
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``validate`` command to ``app``."""
 
     @app.command("validate")
     def validate_command(
         predicted: Annotated[
-            Path,
+            Path | None,
             typer.Argument(
                 help="Predicted leg movements: a `twitchscope score` output directory, its "
                 "leg_movements.csv, or any reference format.",
                 show_default=False,
             ),
-        ],
+        ] = None,
         reference: Annotated[
-            Path,
+            Path | None,
             typer.Argument(
                 help="Reference leg movements: CSV leg,onset,duration, EDF+ annotations, NSRR "
-                "or Profusion XML.",
+                "or Profusion XML, CAP or DREAMS text.",
                 show_default=False,
             ),
-        ],
+        ] = None,
+        dataset: Annotated[
+            Path | None,
+            typer.Option(
+                help="A scored dataset's folder (recordings with their annotation files: NSRR, "
+                "CAP Sleep Database, DREAMS, ...): detect on every recording and print the "
+                "agreement per night and pooled.",
+                show_default=False,
+            ),
+        ] = None,
+        left: Annotated[
+            str | None, typer.Option(help="Left leg channel label (with --dataset).")
+        ] = None,
+        right: Annotated[
+            str | None, typer.Option(help="Right leg channel label (with --dataset).")
+        ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of tables.")
         ] = False,
@@ -120,8 +235,29 @@ def register(app: typer.Typer) -> None:
         """Event precision, recall and F1 per leg, onset/offset error and index agreement."""
         from rich.text import Text
 
+        from twitchscope.errors import ValidationError
         from twitchscope.outputs import validation_json, write_validation
         from twitchscope.validate import run_validation
+
+        if dataset is not None:
+            if predicted is not None or reference is not None:
+                raise ValidationError(
+                    "--dataset", "give either a dataset folder or PREDICTED and REFERENCE"
+                )
+            ds = run_dataset(
+                dataset, rules=rules, iou=iou, onset_tolerance=onset_tolerance, left=left,
+                right=right, quiet=as_json,
+            )  # fmt: skip
+            text = write_dataset_json(ds, dataset, out)
+            if as_json:
+                print(text)
+            else:
+                print_dataset(ds)
+                if out is not None:
+                    console.print(Text.assemble("written to ", (str(out), "bold")), highlight=False)
+            return
+        if predicted is None or reference is None:
+            raise ValidationError("arguments", "give PREDICTED and REFERENCE, or --dataset FOLDER")
 
         result = run_validation(
             predicted,

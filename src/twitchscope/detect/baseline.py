@@ -129,3 +129,56 @@ def _local_median(v: F32, k: int) -> F32:
     padded = np.concatenate([np.repeat(v[:1], k), v, np.repeat(v[-1:], k)])
     windows = np.sort(sliding_window_view(padded, 2 * k + 1), axis=1)
     return windows[:, k]
+
+
+#: Groups pooled (about 5 min) when estimating the envelope's resting noise (its spread changes
+#: with the resting spectrum, which drifts slowly, and scales with the resting level).
+NOISE_POOL_GROUPS: Final[int] = 300
+#: Lower quantile of a group's envelope values used for its spread: (median - q10) / 1.28 is the
+#: standard deviation of a normal variable, and the lower half of a group is free of movements.
+NOISE_LOW_QUANTILE: Final[float] = 0.1
+
+
+def resting_noise(env: F32, rest: F32, group: int, invalid_groups: npt.NDArray[np.bool_]) -> F32:
+    """Estimation noise of the envelope at rest (µV, one value per envelope value).
+
+    The envelope of resting EMG is not flat: a ~50 ms rectified mean of noise fluctuates by
+    10-40 % of its level, more when the resting spectrum is narrow or low (fewer independent
+    samples per block). The relative spread of each ~1 s group, ``(median - q10) / 1.28 / median``,
+    is pooled as a median over :data:`NOISE_POOL_GROUPS` valid groups and scaled by the resting
+    level. Groups marked invalid take no part; a pool without valid groups takes the night's
+    median.
+    """
+    n = env.shape[0]
+    g_full = n // group
+    if g_full == 0 or group < 3:
+        return np.zeros(n, dtype=np.float32)
+    vals = env[: g_full * group].reshape(g_full, group)
+    k_lo = max(0, round(NOISE_LOW_QUANTILE * (group - 1)))
+    k_mid = round(0.5 * (group - 1))
+    part = np.partition(vals, [k_lo, k_mid], axis=1)
+    lo, mid = part[:, k_lo], part[:, k_mid]
+    rel = np.where(mid > 0, (mid - lo) / np.maximum(mid, 1e-12), np.nan).astype(np.float32)
+    bad = invalid_groups[:g_full]
+    rel[bad] = np.nan
+    if not np.isfinite(rel).any():
+        return np.zeros(n, dtype=np.float32)
+    pool = NOISE_POOL_GROUPS
+    n_pool = -(-g_full // pool)
+    padded = np.full(n_pool * pool, np.nan, dtype=np.float32)
+    padded[:g_full] = rel
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pooled = np.nanmedian(padded.reshape(n_pool, pool), axis=1)
+    pooled = np.where(np.isfinite(pooled), pooled, np.nanmedian(rel)).astype(np.float32)
+    per_group = np.repeat(pooled, pool)[:g_full]
+    per_group = np.concatenate([per_group, np.repeat(per_group[-1:], 1)])
+    rel_blocks = np.repeat(per_group, group)[:n]
+    if rel_blocks.shape[0] < n:
+        rel_blocks = np.concatenate(
+            [rel_blocks, np.full(n - rel_blocks.shape[0], per_group[-1], np.float32)]
+        )
+    return (rel_blocks / np.float32(1.2816) * rest).astype(np.float32)

@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from twitchscope.detect import artefacts as art
-from twitchscope.detect.baseline import resting_level
+from twitchscope.detect.baseline import resting_level, resting_noise
 from twitchscope.detect.ecg import blank_envelope, r_peak_times
 from twitchscope.detect.filters import (
     block_length,
@@ -64,6 +64,20 @@ ENVELOPE_SCALE: Final[float] = math.pi / 2
 ONSET_LOOKBACK_S: Final[float] = 0.25
 #: Blocks averaged before taking a movement's peak amplitude.
 AMPLITUDE_SMOOTH_BLOCKS: Final[int] = 5
+#: The onset look-back treats a block as resting when it is within ``offset_threshold_uv`` plus
+#: this many standard deviations of the envelope's own estimation noise at rest (a 50 ms block
+#: of resting EMG fluctuates by 10-40 % of its level). 0 switches the noise allowance off
+#: everywhere (the rule before it: each block within 2 µV, which delayed offsets on noisy legs
+#: and made brief twitches pass the 0.5 s minimum).
+NOISE_TOLERANCE: Final[float] = 2.5
+#: The offset's quiet period is judged on its mean over 0.5 s, which allows this many standard
+#: deviations of the block noise on top of ``offset_threshold_uv`` (the mean of 10 correlated
+#: blocks fluctuates about 0.6 x as much as one block).
+WINDOW_NOISE_TOLERANCE: Final[float] = 1.5
+#: Artefact stretches up to this many groups (~1 s each) are bridged (cable motion caused by a
+#: body movement); longer ones (an electrode off, a lead picking up mains for minutes) end a
+#: movement running into them like any excluded stretch.
+BRIDGE_MAX_GROUPS: Final[int] = 20
 #: Shortest channel accepted, in seconds.
 MIN_DURATION_S: Final[float] = 2.0
 
@@ -80,9 +94,10 @@ def hysteresis(
     excluded: npt.NDArray[np.bool_],
     bridged: npt.NDArray[np.bool_],
     onset_uv: float,
-    offset_uv: float,
+    offset_uv: float | F32,
     offset_blocks: int,
     lookback_blocks: int = 0,
+    window_uv: float | F32 | None = None,
 ) -> tuple[I64, I64]:
     """Onset and offset block indices of movements by the onset/offset rule.
 
@@ -102,6 +117,14 @@ def hysteresis(
     would make every movement shorter by its rise time (20-100 ms), enough to push genuine
     0.5-0.6 s movements below the minimum duration.
 
+    With ``window_uv`` the quiet test is made on the mean over each run of ``offset_blocks``
+    blocks instead of block by block: a block is quiet when it lies in a run of
+    ``offset_blocks`` blocks whose mean is below ``window_uv`` above rest ("a period of at
+    least 0.5 s during which the EMG stays within 2 µV of resting", judged on the period, so
+    that the envelope's own estimation noise in single 50 ms blocks does not delay an offset,
+    nor split a movement whose activity dips for a moment); each quiet block must then also be
+    below ``offset_uv`` itself.
+
     Returns
     -------
     (on, off)
@@ -109,7 +132,24 @@ def hysteresis(
     """
     n = env.shape[0]
     above = env - rest
-    quiet = ((above < offset_uv) | excluded) & ~bridged
+    if window_uv is None or n < offset_blocks or offset_blocks < 1:
+        low = above < offset_uv
+    else:
+        w = offset_blocks
+        c = np.concatenate([[0.0], np.cumsum(above, dtype=np.float64)])
+        mean = (c[w:] - c[:-w]) / w  # mean of the window starting at block i
+        limit = np.broadcast_to(np.asarray(window_uv, dtype=np.float64), (n,))[: n - w + 1]
+        starts = np.zeros(n, dtype=np.int32)
+        starts[: n - w + 1] = mean < limit
+        del mean, c
+        # block j is covered by a passing window starting at i for j - w < i <= j
+        cs = np.cumsum(starts, dtype=np.int32)
+        covered = cs.copy()
+        covered[w:] -= cs[: n - w]
+        # a block also has to be quiet itself: a window may pass with a movement's first or
+        # last block in it, which must not be taken for rest
+        low = (covered > 0) & (above < offset_uv)
+    quiet = (low | excluded) & ~bridged
     qs, qe = _runs(quiet)
     long = (qe - qs) >= offset_blocks
     qs, qe = qs[long], qe[long]
@@ -126,9 +166,9 @@ def hysteresis(
     valid = has & (first_on < seg_end)
     on, off = first_on[valid].astype(np.int64), seg_end[valid]
     if lookback_blocks > 0 and on.size:
-        low = np.flatnonzero((above < offset_uv) | excluded)
-        pos = np.searchsorted(low, on) - 1
-        last_low = np.where(pos >= 0, low[np.maximum(pos, 0)], -1)
+        low_idx = np.flatnonzero((above < offset_uv) | excluded)
+        pos = np.searchsorted(low_idx, on) - 1
+        last_low = np.where(pos >= 0, low_idx[np.maximum(pos, 0)], -1)
         on = np.maximum(np.maximum(last_low + 1, on - lookback_blocks), seg_start[valid])
     b_idx = np.flatnonzero(bridged)
     if b_idx.size and on.size:
@@ -137,6 +177,18 @@ def hysteresis(
         first_b = np.where(pos < b_idx.size, b_idx[np.minimum(pos, b_idx.size - 1)], n)
         on = np.where(first_b < on, first_b, on)
     return on, off
+
+
+def _short_runs(mask: npt.NDArray[np.bool_], max_len: int) -> npt.NDArray[np.bool_]:
+    """``mask`` with its True runs longer than ``max_len`` elements cleared."""
+    start, end = _runs(mask)
+    long = (end - start) > max_len
+    if not long.any():
+        return mask
+    d = np.zeros(mask.shape[0] + 1, dtype=np.int32)
+    np.add.at(d, start[long], 1)
+    np.add.at(d, end[long], -1)
+    return mask & ~(np.cumsum(d[:-1]) > 0)
 
 
 def merge_close(on: I64, off: I64, gap_blocks: float) -> tuple[I64, I64]:
@@ -294,17 +346,23 @@ def detect_leg_movements(
     rest_groups = rest[::group]
     codes = art.high_noise(codes, rest_groups, rules.max_resting_level_uv)
     excluded = np.repeat(codes != 0, group)[:nb]
-    bridged = np.repeat(codes == art.REASON_CODES["artefact"], group)[:nb]
+    bridged = np.repeat(
+        _short_runs(codes == art.REASON_CODES["artefact"], BRIDGE_MAX_GROUPS), group
+    )[:nb]
 
+    noise = resting_noise(env, rest, group, codes != 0)
+    off_uv = np.float32(rules.offset_threshold_uv) + np.float32(NOISE_TOLERANCE) * noise
+    window_uv = np.float32(rules.offset_threshold_uv) + np.float32(WINDOW_NOISE_TOLERANCE) * noise
     on, off = hysteresis(
         env,
         rest,
         excluded,
         bridged,
         rules.onset_threshold_uv,
-        rules.offset_threshold_uv,
+        off_uv,
         math.ceil(rules.offset_min_duration_s / block_s - 1e-9),
         round(ONSET_LOOKBACK_S / block_s),
+        window_uv if NOISE_TOLERANCE > 0 else None,
     )
     on, off = merge_close(on, off, rules.merge_gap_s / block_s - 1e-9)
     long_enough = (off - on) * block_s >= rules.min_lm_duration_s - 1e-9

@@ -9,13 +9,15 @@ Choices, and why:
 - **Causal, one pass, not forward-backward.** The filter's group delay in the EMG band is a few
   milliseconds, far below the 50 ms resolution of the envelope and the 0.1 s tolerance of
   onsets, and one pass costs half of a forward-backward one (the filter is the single most
-  expensive step of detection). The state is warmed up on an odd extension of the first
-  second (see :func:`filter_emg`), so neither a DC offset nor the notch rings at the start.
+  expensive step of detection). The state is warmed up on a copy of the first second
+  placed before the start (see :func:`filter_emg`), so neither a DC offset nor the notch rings
+  at the start.
   The filter runs in numpy (:mod:`twitchscope.detect.iir`, equal to ``scipy.signal.sosfilt`` up
   to float32 rounding), chunk by chunk: :func:`envelope_blocks` keeps only the block envelope.
-- **Mains notch only when a mains peak is present**, found by a cheap spectral check on 64 one-
-  second segments spread over the night; notch sections are appended to the band-pass cascade,
-  which costs little extra (the filter's state grows by 2 per notch).
+- **Mains notch only when a mains peak of at least 2 µV is present**, found by a cheap spectral
+  check on 64 one-second segments spread over the night (weaker hum only raises the resting
+  level a little, while a notch rings after strong bursts); notch sections are appended to the
+  band-pass cascade, which costs little extra (the filter's state grows by 2 per notch).
 - **Envelope = rectified mean over ~50 ms blocks, then a running median of 5 blocks (~250 ms).**
   The rectified mean (mean absolute value) of the band-passed EMG, scaled to the amplitude of
   the sinusoid with the same rectified mean (see :mod:`twitchscope.detect.emg`), is the
@@ -48,8 +50,14 @@ MAX_EDGE_FRACTION_OF_FS: Final[float] = 0.45
 MAINS_HZ: Final[tuple[float, ...]] = (50.0, 60.0)
 #: A mains peak is present when its power exceeds the median of the neighbouring bins this much.
 MAINS_PEAK_RATIO: Final[float] = 8.0
-#: Quality factor of the notch.
-NOTCH_Q: Final[float] = 30.0
+#: Quality factor of the notch. A narrow notch (Q 30: 1.7 Hz wide at 50 Hz) rings for ~0.2 s
+#: after every strong burst (its narrow pass band holds the burst's mains-frequency content and
+#: lets it die away slowly), which lengthened brief twitches by 0.2-0.3 s; at Q 8 the ringing
+#: dies within ~30 ms while the notch (6 Hz wide) takes only ~4 % of the EMG's amplitude.
+NOTCH_Q: Final[float] = 8.0
+#: Hum below this amplitude (µV) is not notched: it only raises the resting level a little,
+#: while every notch rings after strong bursts.
+MAINS_MIN_UV: Final[float] = 2.0
 #: Seconds of signal run backwards through the filter to set its initial state.
 WARMUP_S: Final[float] = 1.0
 #: Number of one-second segments looked at by the mains check.
@@ -85,7 +93,8 @@ def detect_mains(x: F32, fs: float) -> list[float]:
     Looks at :data:`MAINS_CHECK_SEGMENTS` one-second segments spread evenly over the signal
     (segments holding NaN are skipped), averages their power spectra, and reports each of
     50/60 Hz and its 2nd harmonic (below 0.45 x fs) whose power exceeds
-    :data:`MAINS_PEAK_RATIO` x the median power 3-10 Hz away.
+    :data:`MAINS_PEAK_RATIO` x the median power 3-10 Hz away and whose amplitude is at least
+    :data:`MAINS_MIN_UV`.
 
     Returns
     -------
@@ -103,7 +112,8 @@ def detect_mains(x: F32, fs: float) -> list[float]:
     if segs.shape[0] == 0:
         return []
     segs -= segs.mean(axis=1, keepdims=True)
-    power = (np.abs(np.fft.rfft(segs * np.hanning(seg), axis=1)) ** 2).mean(axis=0)
+    window = np.hanning(seg)
+    power = (np.abs(np.fft.rfft(segs * window, axis=1)) ** 2).mean(axis=0)
     freqs = np.fft.rfftfreq(seg, 1.0 / fs)
     found: list[float] = []
     for f0 in MAINS_HZ:
@@ -112,7 +122,12 @@ def detect_mains(x: F32, fs: float) -> list[float]:
                 continue
             peak = power[np.abs(freqs - f) <= 1.0].max()
             near = power[(np.abs(freqs - f) >= 3.0) & (np.abs(freqs - f) <= 10.0)]
-            if near.size and peak > MAINS_PEAK_RATIO * max(float(np.median(near)), 1e-30):
+            if not near.size:
+                continue
+            background = max(float(np.median(near)), 1e-30)
+            # amplitude of a sinusoid whose windowed spectrum peaks at `peak` above background
+            amplitude = 2.0 * np.sqrt(max(peak - background, 0.0)) / float(window.sum())
+            if peak > MAINS_PEAK_RATIO * background and amplitude >= MAINS_MIN_UV:
                 found.append(f)
     return found
 
@@ -140,15 +155,20 @@ def _warm_state(
 ) -> tuple[npt.NDArray[np.float64], float]:
     """Filter state at the first sample, and the offset subtracted from the input.
 
-    The state is run over an odd extension of the first :data:`WARMUP_S` seconds
-    (``2 x[0] - x[m:0:-1]``), from the steady state of its first value. The returned offset
-    ``c`` (``x[0]``) is subtracted from every sample before filtering: the band-pass has no gain
-    at DC, so the output is the same, and float32 rounding is relative to the EMG, not to a
-    large electrode offset.
+    The state is run over a copy of the first :data:`WARMUP_S` seconds placed before the start
+    (``x[0:m]`` as if it had been recorded just before ``x[0]``), from the steady state of its
+    first value. A whole second holds whole cycles of 50 and 60 Hz mains at any whole-number
+    rate, so the hum continues without a phase jump into the signal and the notch does not ring
+    at the start (an odd extension reverses the hum's phase and let ~0.5 s of it through, enough
+    for a false movement at t = 0 when the hum is strong); the EMG's own jump at the join is a
+    noise-sized step that the band-pass forgets within a block. The returned offset ``c``
+    (``x[0]``) is subtracted from every sample before filtering: the band-pass has no gain at
+    DC, so the output is the same, and float32 rounding is relative to the EMG, not to a large
+    electrode offset.
     """
     c = float(x[0])
-    m = min(x.shape[0] - 1, max(1, int(WARMUP_S * fs)))
-    head = (np.float32(c) - x[m:0:-1]).astype(np.float32)  # 2 x[0] - x[m:0:-1], minus c
+    m = min(x.shape[0], max(1, round(WARMUP_S * fs)))
+    head = (x[:m] - np.float32(c)).astype(np.float32)
     zi = steady_state(sos) * float(head[0])
     _, state = filt.run(head, zi)
     return state, c
@@ -164,9 +184,9 @@ def _chunks(n: int, block: int) -> list[tuple[int, int]]:
 def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
     """Apply ``sos`` to ``x`` (float32, no NaN) in one causal pass, warmed up.
 
-    The filter state is first run over an odd extension of the first :data:`WARMUP_S` seconds
-    before the start (``2 x[0] - x[m:0:-1]``, continuous in value and slope, as ``filtfilt``
-    pads), so neither a DC offset nor the notch's slow settling rings at the start. Filtered
+    The filter state is first run over a copy of the first :data:`WARMUP_S` seconds placed
+    before the start (whole mains cycles, see :func:`_warm_state`), so neither a DC offset nor
+    the notch's slow settling rings at the start. Filtered
     chunk by chunk with the state carried over (:mod:`twitchscope.detect.iir`).
     """
     if x.shape[0] < 2:

@@ -446,12 +446,25 @@ def find_role(channels: Sequence[ChannelT], role: str, source: str | PathLike[st
             f"{_listing(channels)}; name the channel explicitly",
         )
     if len(found) > 1:
+        numbers = ", ".join(f"#{c.index + 1}" for c in found)
         raise ChannelError(
             source,
             role,
-            f"ambiguous: several channels have this role ({_listing(found)}); name one explicitly",
+            f"ambiguous: several channels have this role ({_listing(found)}; signals {numbers}); "
+            f"name one explicitly, by label or by signal number (e.g. '#{found[0].index + 1}')",
         )
     return found[0]
+
+
+def signal_number(name: str) -> int | None:
+    """The number N of a ``"#N"`` channel name (1-based, as ``twitchscope info`` shows), else None.
+
+    Channels whose labels repeat can only be named this way.
+    """
+    text = name.strip()
+    if len(text) > 1 and text[0] == "#" and text[1:].strip().isdecimal() and len(text) < 12:
+        return int(text[1:].strip())
+    return None
 
 
 def resolve_channel(
@@ -464,8 +477,8 @@ def resolve_channel(
     channels : sequence of channels
         Each with ``index``, ``label`` and ``role``.
     name : str
-        A label (``"Leg L"``), a role (``"leg_left"``) or a label differing only in case and
-        punctuation (``"leg-l"``).
+        A label (``"Leg L"``), a role (``"leg_left"``), a signal number (``"#7"``, for labels
+        that repeat) or a label differing only in case and punctuation (``"leg-l"``).
     source : str or path-like
         The recording, named in errors.
 
@@ -479,11 +492,23 @@ def resolve_channel(
         raise ChannelError(
             source,
             name,
-            f"ambiguous: {len(exact)} channels have this label "
-            f"(signals {', '.join(str(c.index + 1) for c in exact)})",
+            f"ambiguous: {len(exact)} channels have this label (signals "
+            f"{', '.join('#' + str(c.index + 1) for c in exact)}); choose one by its signal "
+            f"number, e.g. '#{exact[0].index + 1}'",
         )
     if exact:
         return exact[0]
+    number = signal_number(name)
+    if number is not None:
+        numbered = [c for c in channels if c.index + 1 == number]
+        if numbered:
+            return numbered[0]
+        raise ChannelError(
+            source,
+            name,
+            f"no signal channel numbered #{number}; the signal channels are "
+            + ", ".join(f"#{c.index + 1} {c.label!r}" for c in channels),
+        )
     if name in ROLES:
         return find_role(channels, name, source)
     norm = normalise_label(name)

@@ -40,6 +40,10 @@ BDF_VERSION: Final = b"\xffBIOSEMI"
 # Refuse a header whose numbers are beyond anything a recording device produces.
 MAX_SIGNALS: Final = 4096
 MAX_RECORD_DURATION_S: Final = 86_400.0
+#: Largest |physical minimum| / |physical maximum| accepted for a signal (in its own unit): far
+#: beyond any recording device, and small enough that samples converted to µV stay finite in
+#: float32 (max 3.4e38) with room for the squares of signal processing.
+MAX_PHYSICAL_ABS: Final = 1e12
 
 _FIXED_FIELDS: Final = (
     ("version", 8),
@@ -264,13 +268,21 @@ def _parse_format(
             "or 0xFF'BIOSEMI' for BDF)",
         )
     if reserved.startswith(("EDF+", "BDF+")):
-        if reserved[:3] != kind or reserved[:5] not in (f"{kind}+C", f"{kind}+D"):
+        if reserved[3:5] not in ("+C", "+D"):
             raise InputFileError(
                 path,
                 f"reserved field {reserved[:5]!r} does not fit a {kind} file (expected "
                 f"{kind}+C or {kind}+D)",
             )
-        return reserved[:5], width
+        fmt = f"{kind}{reserved[3:5]}"
+        if reserved[:3] != kind:
+            # Some writers put 'EDF+C' in BDF files (BDF+ is EDF+ with 24-bit samples). The
+            # version field fixes the sample width, so the layout is unambiguous.
+            warnings.append(
+                f"reserved field says {reserved[:5]!r} but the version field says {kind} "
+                f"({width}-byte samples); read as {fmt}"
+            )
+        return fmt, width
     if kind == "BDF" and reserved and not reserved.startswith("24BIT"):
         warnings.append(
             f"BDF reserved field is {reserved[:8]!r}; expected '24BIT', 'BDF+C' or 'BDF+D' "
@@ -442,6 +454,11 @@ def _parse_signals(
             problems.append(f"digital minimum {dmin} >= digital maximum {dmax}")
         if pmin == pmax:
             problems.append(f"physical minimum equals physical maximum ({pmin:g})")
+        if max(abs(pmin), abs(pmax)) > MAX_PHYSICAL_ABS:
+            problems.append(
+                f"physical range {pmin:g}..{pmax:g} is beyond any recording device "
+                f"(|value| > {MAX_PHYSICAL_ABS:g}); the header is corrupt"
+            )
         problem = "; ".join(problems)
         if problem and label not in ANNOTATION_LABELS:
             warnings.append(f"channel {label!r}: {problem}; it cannot be loaded")

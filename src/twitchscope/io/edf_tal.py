@@ -15,6 +15,10 @@ from typing import Final
 _TAL_RE: Final = re.compile(
     rb"([+-]\d+(?:\.\d*)?)(?:\x15(\d+(?:\.\d*)?)?)?\x14((?:[^\x00]*?\x14)?)\x00"
 )
+#: A TAL with at least one non-empty text: what is left after skipping time-keeping TALs.
+_TEXT_TAL_RE: Final = re.compile(
+    rb"([+-]\d+(?:\.\d*)?)(?:\x15(\d+(?:\.\d*)?)?)?\x14(\x14*[^\x00\x14][^\x00]*?\x14)\x00"
+)
 _ONSET_RE: Final = re.compile(rb"\x00*([+-]\d+(?:\.\d*)?)(?:\x15[^\x14]*)?\x14")
 
 
@@ -27,13 +31,16 @@ class Tal:
     texts: tuple[str, ...]
 
 
-def parse_tals(raw: bytes) -> list[Tal]:
+def parse_tals(raw: bytes, *, timekeeping: bool = True) -> list[Tal]:
     """Parse every TAL in the annotation bytes of one data record.
 
     Parameters
     ----------
     raw : bytes
         The bytes of an annotation signal in one data record (trailing ``\\x00`` padding is fine).
+    timekeeping : bool
+        False skips the TALs without text (the time-keeping TAL of every record) inside the
+        regular expression, which is much faster on long recordings with 1 s records.
 
     Returns
     -------
@@ -41,7 +48,7 @@ def parse_tals(raw: bytes) -> list[Tal]:
         In order; a time-keeping TAL has ``texts == ()``. Malformed stretches are skipped.
     """
     tals: list[Tal] = []
-    for m in _TAL_RE.finditer(raw):
+    for m in (_TAL_RE if timekeeping else _TEXT_TAL_RE).finditer(raw):
         onset = float(m.group(1))
         duration = float(m.group(2)) if m.group(2) else 0.0
         body = m.group(3)

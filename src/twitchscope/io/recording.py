@@ -32,6 +32,7 @@ from twitchscope.io.channels import (
     find_role,
     pick_leg_channels,
     resolve_channel,
+    signal_number,
 )
 from twitchscope.io.edf_header import EdfHeader, SignalHeader, read_header
 from twitchscope.io.edf_tal import parse_tals, record_onset
@@ -46,6 +47,9 @@ BLOCK_BYTES: Final = 8 * 1024 * 1024
 #: An EDF+D file whose record onsets span more than this many times the recorded time (plus a
 #: day) is refused: filling such gaps with NaN would allocate absurd memory.
 MAX_GAP_FACTOR: Final = 10.0
+#: Latest first-record onset (s) an EDF+ time-keeping annotation may give (about 116 days, as
+#: for annotation times); beyond it, float precision would even erase the recording's length.
+MAX_RECORD_ONSET_S: Final = 1e7
 
 
 @dataclass(frozen=True)
@@ -120,26 +124,44 @@ class Recording:
     # -- set-up -----------------------------------------------------------------------------
     def _make_channels(self, overrides: Mapping[str, str]) -> tuple[ChannelInfo, ...]:
         labels = [s.label for s in self._signals]
+        positions: dict[str, int] = {}
         for role, label in overrides.items():
             if role not in ROLES:
                 raise ValidationError(
                     "channels", f"unknown role {role!r}; roles are {', '.join(ROLES)}"
                 )
+            number = signal_number(label)
+            if labels.count(label) != 1 and number is not None:
+                positions[role] = self._position_of_number(number, label)
+                continue
             if labels.count(label) != 1:
                 problem = "is not in the file" if label not in labels else "appears twice"
+                hint = (
+                    "; choose one by its signal number, e.g. "
+                    f"'#{self._signals[labels.index(label)].index + 1}'"
+                    if label in labels
+                    else ""
+                )
                 raise ChannelError(
                     self.path,
                     label,
-                    f"given for role {role!r} but {problem}; labels: {', '.join(labels)}",
+                    f"given for role {role!r} but {problem}; labels: {', '.join(labels)}{hint}",
                 )
+            positions[role] = labels.index(label)
         seen: set[str] = set()
-        for label in labels:
-            if label in seen:
+        for sig in self._signals:
+            if sig.label in seen:
+                same = [s for s in self._signals if s.label == sig.label]
+                numbers = ", ".join(f"#{s.index + 1}" for s in same)
                 self.warnings.append(
-                    f"duplicate channel label {label!r}; it must be named by role or index"
+                    f"duplicate channel label {sig.label!r} (signals {numbers}); choose one by "
+                    "its signal number, e.g. --left '#N'"
                 )
-            seen.add(label)
-        roles = assign_roles(labels, overrides)
+            seen.add(sig.label)
+        roles = assign_roles(labels, {})
+        for role, pos in positions.items():
+            roles = ["" if r == role else r for r in roles]
+            roles[pos] = role
         self._factors: dict[int, float] = {}
         out = []
         hdr = self._header
@@ -198,6 +220,12 @@ class Recording:
                     "starts at 0 s"
                 )
                 first = 0.0
+            if not abs(first) <= MAX_RECORD_ONSET_S:
+                raise InputFileError(
+                    self.path,
+                    f"the time-keeping annotation (TAL) of data record 1 says it starts at "
+                    f"{first:g} s, beyond any recording (more than {MAX_RECORD_ONSET_S:g} s)",
+                )
             return regular + first
         onsets = np.empty(n, dtype=np.float64)
         for r0, r1 in self._blocks():
@@ -279,11 +307,23 @@ class Recording:
         """
         return find_role(self.channels, role, self.path)
 
+    def _position_of_number(self, number: int, name: str) -> int:
+        """Position among the signal channels of header signal ``number`` (1-based)."""
+        for pos, sig in enumerate(self._signals):
+            if sig.index + 1 == number:
+                return pos
+        if any(s.index + 1 == number for s in self._annotation_signals):
+            raise ChannelError(self.path, name, f"signal #{number} is the annotation signal")
+        total = len(self._header.signals)
+        raise ChannelError(
+            self.path, name, f"no signal #{number}; the file has signals #1 to #{total}"
+        )
+
     def _resolve(self, name: str) -> ChannelInfo:
         return resolve_channel(self.channels, name, self.path)
 
     def load(self, name: str) -> Signal:
-        """Decode one channel (by label or role) to a :class:`Signal`.
+        """Decode one channel (by label, role or signal number ``"#N"``) to a :class:`Signal`.
 
         Returns
         -------
@@ -418,7 +458,7 @@ class Recording:
                 block = self._annotation_bytes(sig, slice(r0, r1))
                 # TALs never span records and records are NUL-padded, so the records of a block
                 # parse as one byte string: one regex pass instead of a Python call per record.
-                for tal in parse_tals(block.tobytes()):
+                for tal in parse_tals(block.tobytes(), timekeeping=False):
                     rows.extend((tal.onset, tal.duration, t) for t in tal.texts)
                 self._release(r0, r1)
         df = pd.DataFrame(rows, columns=["onset", "duration", "description"])
@@ -458,6 +498,8 @@ def open_recording(
         The recording file.
     channels : mapping of role -> label, optional
         Explicit channel choices (e.g. ``{"leg_left": "EMG5"}``); they override the alias table.
+        ``"#N"`` names the N-th signal of the header (1-based, as ``twitchscope info`` numbers
+        them), for channels whose labels are not unique.
 
     Returns
     -------

@@ -9,7 +9,9 @@ Plausibility: the physical range in the header says how large the amplifier's fu
 electrophysiology a full scale below :data:`MIN_FULL_SCALE_UV` (e.g. a leg EMG "in µV" spanning
 ±0.5: almost certainly mV) or above :data:`MAX_FULL_SCALE_UV` (e.g. "in mV" spanning ±5000, i.e.
 ±5 V: almost certainly µV) gives a warning naming the channel. Typical PSG amplifiers use full
-scales of ±100 µV to ±10 mV for these channels.
+scales of ±100 µV to ±10 mV for these channels; DC-coupled 24-bit amplifiers use far larger ones
+(BioSemi ActiveTwo: ±262.144 mV, the 24-bit range at 31.25 nV per step; g.tec g.USBamp:
+±250 mV), so the upper bound sits above them, at ±400 mV.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ VOLTAGE_TO_UV: Final[dict[str, float]] = {
 ELECTRICAL_ROLES: Final = frozenset({"leg_left", "leg_right", "chin", "eeg", "eog", "ecg"})
 #: Full-scale bounds (max |physical min|, |physical max| in µV) outside which a warning is given.
 MIN_FULL_SCALE_UV: Final = 5.0
-MAX_FULL_SCALE_UV: Final = 100_000.0
+MAX_FULL_SCALE_UV: Final = 400_000.0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ Respiratory (``rules.respiratory_anchor``)
 Arousal (``rules.arousal_max_gap_s``)
     WASM 2016 and AASM: an LM and an arousal are associated when they overlap or when there is
     less than 0.5 s between the end of one and the start of the other. The gap is strict: exactly
-    0.5 s is not associated (PLMScoRe uses ``<=``; the standards' text says "less than").
+    0.5 s is not associated, as the standards' text says "less than"; PLMScoRe uses ``<=``, which
+    ``rules.arousal_gap_inclusive`` reproduces.
 """
 
 from __future__ import annotations
@@ -102,4 +103,6 @@ def arousal_associated(
     a_on = ar["onset"].to_numpy(dtype=float)
     a_end = a_on + ar["duration"].to_numpy(dtype=float)
     gap = rules.arousal_max_gap_s
-    return overlaps_any(onset, end, a_on - gap, a_end + gap, closed=False)
+    return overlaps_any(
+        onset, end, a_on - gap, a_end + gap, closed=rules.arousal_gap_inclusive
+    )

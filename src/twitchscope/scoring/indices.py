@@ -7,10 +7,13 @@ With a hypnogram (``index_basis = "total_sleep_time"``):
 * sleep indices (PLMS, LM, CLM, by leg, arousal, non-respiratory) are per hour of total sleep
   time (N1+N2+N3+R epochs) minus the time excluded from scoring (``index_hours``);
 * by-stage indices are per hour of that stage minus excluded time;
-* wake indices (``plmw_index``, ``lms_index_wake``) count movements in W epochs *from sleep onset*
-  (first sleep epoch) to the end of the hypnogram and divide by the hours of those W epochs minus
-  excluded time (``wake_hours``): wake after sleep onset as AASM defines WASO (including the final
-  awakening until lights on). Wake before sleep onset is not counted.
+* wake indices (``plmw_index``, ``lms_index_wake``) count movements in W epochs and divide by
+  the hours of those W epochs minus excluded time (``wake_hours``). Which W epochs is
+  ``RuleSet.plmw_wake``, named in ``plmw_wake`` and ``plmw_wake_definition``:
+  ``"time_in_bed"`` (both presets): every W epoch of the hypnogram, lights off to lights on,
+  before and after sleep onset, as PLMScoRe (the WASM 2016 co-authors' R implementation)
+  counts them; ``"after_sleep_onset"``: W epochs from the first sleep epoch to the end of the
+  hypnogram (wake after sleep onset as AASM defines WASO, final awakening included).
 
 Without a hypnogram (``index_basis = "recording_time"``): every movement counts, and every index
 is per hour of recording minus excluded time; ``plms_index`` then means PLM per hour of recording,
@@ -51,6 +54,17 @@ PERIODICITY_DEFINITIONS: Final[dict[str, str]] = {
     ),
 }
 
+PLMW_WAKE_DEFINITIONS: Final[dict[str, str]] = {
+    "time_in_bed": (
+        "all W epochs in time in bed (lights off to lights on), before and after sleep onset "
+        "(PLMScoRe)"
+    ),
+    "after_sleep_onset": (
+        "W epochs after sleep onset only (WASO: first sleep epoch to lights on); wake before "
+        "sleep onset is not counted"
+    ),
+}
+
 _STAGE_KEYS: Final[tuple[str, ...]] = ("N1", "N2", "N3", "R")
 _LEG_KEYS: Final[tuple[str, ...]] = ("left", "right", "both")
 
@@ -66,6 +80,8 @@ class Indices:
     clm_index: float | None
     plms_count: int
     plmw_count: int | None
+    plmw_wake: str
+    plmw_wake_definition: str
     lm_count: int
     clm_count: int
     periodicity_index: float | None
@@ -85,6 +101,7 @@ class Indices:
     total_sleep_time_h: float | None
     time_in_bed_h: float | None
     wake_after_sleep_onset_h: float | None
+    wake_in_bed_h: float | None
     recording_time_h: float
     excluded_h: float
     index_hours: float
@@ -174,27 +191,41 @@ def compute_indices(
         tib_h: float | None = hypnogram.time_in_bed / 3600.0
         index_hours = float(usable[is_sleep_ep].sum()) / 3600.0
         stage_hours = {s: float(usable[st == s].sum()) / 3600.0 for s in _STAGE_KEYS}
+        wake_ep = st == "W"
+        wake_in_bed_h: float | None = float(wake_ep.sum()) * hypnogram.epoch_length / 3600.0
+        waso_h: float | None = None
         if is_sleep_ep.any():
             first = int(np.flatnonzero(is_sleep_ep)[0])
-            waso_ep = (st == "W") & (np.arange(st.size) >= first)
-            waso_h: float | None = float(waso_ep.sum()) * hypnogram.epoch_length / 3600.0
-            wake_hours: float | None = float(usable[waso_ep].sum()) / 3600.0
-            in_wake = (stage == "W") & (onset >= a[first]) & counted
+            waso_ep = wake_ep & (np.arange(st.size) >= first)
+            waso_h = float(waso_ep.sum()) * hypnogram.epoch_length / 3600.0
+            sleep_onset = float(a[first])
         else:
-            waso_h, wake_hours = None, None
-            in_wake = np.zeros(onset.size, dtype=bool)
+            waso_ep = np.zeros(st.size, dtype=bool)
+            sleep_onset = np.inf
             warnings.append("the hypnogram holds no sleep epoch: sleep indices are undefined")
-        unstaged = int(np.count_nonzero((stage == "UNS") & cand))
+        if rules.plmw_wake == "time_in_bed":
+            wake_hours: float | None = float(usable[wake_ep].sum()) / 3600.0
+            in_wake = (stage == "W") & counted
+        elif is_sleep_ep.any():
+            wake_hours = float(usable[waso_ep].sum()) / 3600.0
+            in_wake = (stage == "W") & (onset >= sleep_onset) & counted
+        else:
+            # no sleep onset, so no wake after it
+            wake_hours = None
+            in_wake = np.zeros(onset.size, dtype=bool)
+        # (movements outside the hypnogram have their own warning, see scoring.pipeline)
+        inside = (onset >= hypnogram.offset) & (onset < hypnogram.end)
+        unstaged = int(np.count_nonzero((stage == "UNS") & cand & inside))
         if unstaged:
             warnings.append(
-                f"{unstaged} candidate leg movement(s) fall in unscored (UNS) epochs or outside "
-                "the hypnogram; they count neither as sleep nor as wake"
+                f"{unstaged} candidate leg movement(s) fall in unscored (UNS) epochs of the "
+                "hypnogram; they count neither as sleep nor as wake"
             )
     else:
         basis = "recording_time"
         in_sleep = counted.copy()
         in_wake = np.zeros(onset.size, dtype=bool)
-        tst_h = tib_h = waso_h = wake_hours = None
+        tst_h = tib_h = waso_h = wake_hours = wake_in_bed_h = None
         index_hours = max(recording_duration - excluded_s, 0.0) / 3600.0
         stage_hours = {s: 0.0 for s in _STAGE_KEYS}
 
@@ -269,6 +300,12 @@ def compute_indices(
         clm_index=_rate(clm_count, index_hours),
         plms_count=plms_count,
         plmw_count=plmw_count,
+        plmw_wake=rules.plmw_wake,
+        plmw_wake_definition=(
+            f"{rules.plmw_wake}: {PLMW_WAKE_DEFINITIONS[rules.plmw_wake]}"
+            if hypnogram is not None
+            else "no hypnogram: wake is unknown, so there is no PLMW index"
+        ),
         lm_count=lm_count,
         clm_count=clm_count,
         periodicity_index=pi,
@@ -295,6 +332,7 @@ def compute_indices(
         total_sleep_time_h=tst_h,
         time_in_bed_h=tib_h,
         wake_after_sleep_onset_h=waso_h,
+        wake_in_bed_h=wake_in_bed_h,
         recording_time_h=rec_h,
         excluded_h=excluded_s / 3600.0,
         index_hours=index_hours,

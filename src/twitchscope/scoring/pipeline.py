@@ -101,6 +101,29 @@ def _excluded_intervals(
     return merge_intervals(s[keep], e[keep])
 
 
+def _warn_outside_hypnogram(
+    hypnogram: Hypnogram, duration: float, onset: FloatArray, warnings: list[str]
+) -> None:
+    """One warning when the hypnogram leaves more than an epoch of the recording unstaged."""
+    epoch = hypnogram.epoch_length
+    late_start = hypnogram.offset > epoch
+    early_end = hypnogram.end < duration - epoch
+    if not (late_start or early_end):
+        return
+    outside = int(np.count_nonzero((onset < hypnogram.offset) | (onset >= hypnogram.end)))
+    name = f" ({hypnogram.source})" if hypnogram.source else ""
+    parts = []
+    if late_start:
+        parts.append(f"starts at {hypnogram.offset / 3600:.2f} h ({hypnogram.offset:.0f} s)")
+    if early_end:
+        parts.append(f"ends at {hypnogram.end / 3600:.2f} h ({hypnogram.end:.0f} s)")
+    warnings.append(
+        f"the hypnogram{name} {' and '.join(parts)} but the recording lasts "
+        f"{duration / 3600:.2f} h ({duration:.0f} s): the {outside} movement(s) outside it are "
+        "unstaged (UNS) and count neither as sleep nor as wake"
+    )
+
+
 def score_leg_movements(
     leg_movements: pd.DataFrame,
     *,
@@ -168,11 +191,6 @@ def score_leg_movements(
         if not isinstance(hypnogram, Hypnogram):
             raise ValidationError("hypnogram", "must be a twitchscope Hypnogram")
         hypnogram.check_covers(recording_duration)
-        if hypnogram.end < recording_duration - hypnogram.epoch_length:
-            warnings.append(
-                f"the hypnogram ends at {hypnogram.end:.0f} s but the recording lasts "
-                f"{recording_duration:.0f} s: movements after it are unstaged (UNS)"
-            )
     else:
         warnings.append(
             "no hypnogram: sleep and wake are unknown, so every movement is counted and all "
@@ -195,6 +213,7 @@ def score_leg_movements(
     stage = np.full(m, "UNS", dtype="<U3")
     if hypnogram is not None:
         stage = hypnogram.stage_at(onset)
+        _warn_outside_hypnogram(hypnogram, recording_duration, onset, warnings)
     # without a hypnogram sleep is unknown: False here, and the indices count every movement
     sleep = np.isin(stage, list(SLEEP_STAGES))
 

@@ -24,6 +24,7 @@ from twitchscope.errors import ValidationError
 BilateralRule = Literal["wasm2016", "aasm"]
 RespiratoryAnchor = Literal["event_end", "event"]
 PeriodicityDefinition = Literal["plm_over_clm", "ferri2006_interval"]
+PlmwWake = Literal["time_in_bed", "after_sleep_onset"]
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,16 @@ class RuleSet:
         removed before intervals and series, as if absent).
     arousal_max_gap_s : an LM and an arousal are associated when they overlap or when one ends
         less than this before the other starts.
+    arousal_gap_inclusive : whether a gap of exactly ``arousal_max_gap_s`` still associates
+        (PLMScoRe: yes, ``<=``); the standards' text says "less than" (False).
     periodicity_index : ``"plm_over_clm"`` (PLM / CLM, as PLMScoRe and SOMAS) or
         ``"ferri2006_interval"`` (Ferri 2006: share of IMIs in 10-90 s within runs of >= 3).
+    plmw_wake : which wake the PLMW index (and the LM index in wake) counts and divides by.
+        ``"time_in_bed"``: every W epoch of the hypnogram (lights off to lights on), before and
+        after sleep onset, as PLMScoRe (the WASM co-authors' implementation) counts it; the
+        wake before sleep onset is where people with restless legs move most.
+        ``"after_sleep_onset"``: only W epochs from the first sleep epoch on (wake after sleep
+        onset, WASO), and only movements in them.
     """
 
     name: str = "wasm2016"
@@ -118,7 +127,9 @@ class RuleSet:
     respiratory_recompute_intervals: bool = True
     respiratory_in_main_index: bool = True
     arousal_max_gap_s: float = 0.5
+    arousal_gap_inclusive: bool = False
     periodicity_index: PeriodicityDefinition = "plm_over_clm"
+    plmw_wake: PlmwWake = "time_in_bed"
 
     def __post_init__(self) -> None:
         _check_rules(self)
@@ -187,6 +198,8 @@ def _check_rules(r: RuleSet) -> None:
         raise ValidationError(
             "rules.periodicity_index", "must be 'plm_over_clm' or 'ferri2006_interval'"
         )
+    if r.plmw_wake not in ("time_in_bed", "after_sleep_onset"):
+        raise ValidationError("rules.plmw_wake", "must be 'time_in_bed' or 'after_sleep_onset'")
 
 
 WASM2016: Final[RuleSet] = RuleSet()

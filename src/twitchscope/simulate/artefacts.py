@@ -67,12 +67,36 @@ def simulate_artefacts(
         lvl = float(rng.uniform(100.0, 400.0))
         for leg in legs:
             rows.append((LEG_LABELS[leg], t0, d, "movement_artefact", lvl))
+    lm_on = movements["onset"].to_numpy(float)
+    lm_du = movements["duration"].to_numpy(float)
+    lm_leg = movements["leg"].to_numpy()
     for t in rng.uniform(60.0, duration - 60.0, int(rng.poisson(sc.electrode_pops_per_h * hours))):
         leg = str(rng.choice(["left", "right"]))
-        if _clear(movements, leg, float(t), float(t) + 1.0, 3.0):
-            sign = rng.choice([-1.0, 1.0])
+        sign = rng.choice([-1.0, 1.0])
+        if lm_on.size and rng.random() < sc.pop_in_lm_share:
+            # pops do not wait for a quiet moment: this one lands inside a true LM
+            k = int(rng.integers(lm_on.size))
+            t0 = float(lm_on[k] + rng.uniform(0.0, max(lm_du[k] - 0.1, 0.05)))
+            if t0 + 1.0 < duration:
+                rows.append(
+                    (LEG_LABELS[str(lm_leg[k])], t0, 1.0, "electrode_pop",
+                     sign * rng.uniform(200, 800))
+                )  # fmt: skip
+        elif _clear(movements, leg, float(t), float(t) + 1.0, 3.0):
             rows.append(
                 (LEG_LABELS[leg], float(t), 1.0, "electrode_pop", sign * rng.uniform(200, 800))
+            )
+    # brief cable motion starting inside an LM (the leg's movement tugs the lead)
+    moving = movements[~movements["kind"].isin(["posture"])] if len(movements) else movements
+    hit = rng.random(len(moving)) < sc.lm_artefact_prob
+    for on, du, leg in zip(
+        moving["onset"][hit], moving["duration"][hit], moving["leg"][hit], strict=True
+    ):
+        t0 = float(on) + float(rng.uniform(0.0, float(du) / 2))
+        d = float(rng.uniform(0.5, 2.0))
+        if t0 + d < duration:
+            rows.append(
+                (LEG_LABELS[str(leg)], t0, d, "movement_artefact", float(rng.uniform(60, 200)))
             )
     if sc.disconnected_min[1] > 0:
         d = float(rng.uniform(*sc.disconnected_min)) * 60.0

@@ -141,15 +141,22 @@ def qrs_template(fs: float) -> tuple[npt.NDArray[np.float64], int]:
     return np.asarray(y, dtype=np.float64), int(np.argmin(np.abs(t)))
 
 
-def qrs_only_template(fs: float) -> tuple[npt.NDArray[np.float64], int]:
-    """QRS complex as it leaks into a 10 Hz high-passed EMG lead: Q, R, S only, peak 1."""
-    t = np.arange(-0.08, 0.08, 1.0 / fs)
+def qrs_only_template(fs: float, t_wave: float = 0.0) -> tuple[npt.NDArray[np.float64], int]:
+    """QRS complex as it leaks into an EMG lead: Q, R, S (peak 1), plus ``t_wave`` x a T wave.
+
+    A 10 Hz high-passed lead keeps mostly the QRS; leads with a wide band pick up part of the
+    slow T wave (+0.25 s) too.
+    """
+    t = np.arange(-0.08, 0.08 if t_wave <= 0 else 0.45, 1.0 / fs)
     y = (
         -0.2 * np.exp(-0.5 * ((t + 0.02) / 0.007) ** 2)
         + np.exp(-0.5 * (t / 0.008) ** 2)
         - 0.45 * np.exp(-0.5 * ((t - 0.022) / 0.008) ** 2)
     )
-    return y / float(np.max(np.abs(y))), int(np.argmin(np.abs(t)))
+    y = y / float(np.max(np.abs(y)))
+    if t_wave > 0:
+        y = y + t_wave * np.exp(-0.5 * ((t - 0.25) / 0.045) ** 2)
+    return y, int(np.argmin(np.abs(t)))
 
 
 def beat_train(

@@ -8,7 +8,7 @@ Kinds of LM drawn (the ``kind`` column of the truth):
     median (min 4, WASM 2016). Inter-movement intervals (IMI, onset to onset) are a mixture
     shaped like the RLS histograms of Ferri 2006 / WASM 2016: 80 % log-normal centred at 24 s
     (most 15-40 s), 10 % 10-15 s, 7 % 60-88 s, and 3 % outside 10-90 s (4-9.5 s or 92-130 s),
-    which break series as in real nights. Durations log-normal median 1.8 s (0.5-9.5 s).
+    which break series as in real nights. Durations log-normal median 1.8 s (0.6-9.5 s).
 ``isolated``
     Non-periodic LMs in sleep, kept > 90 s from other movements where there is room.
 ``wake``
@@ -20,7 +20,7 @@ Kinds of LM drawn (the ``kind`` column of the truth):
     other leg within 0.8 s more)
     (Manconi 2014; WASM window -2 s .. +10.25 s).
 ``hypnic``
-    Hypnic jerks at wake-to-sleep transitions: 0.5-0.95 s, large, mostly bilateral.
+    Hypnic jerks at wake-to-sleep transitions: 0.6-0.95 s, large, mostly bilateral.
 
 Bilateral LMs have the second leg's onset within 0.8 s of the first, so they overlap or follow
 each other by < 0.5 s (one bilateral LM under WASM 2016 and AASM).
@@ -38,6 +38,12 @@ from twitchscope.simulate.breathing import is_sleep, random_epoch_times, stage_o
 from twitchscope.simulate.hypnogram import EPOCH_S
 from twitchscope.simulate.scenarios import Scenario
 
+#: Shortest true LM (s). WASM 2016 / AASM need >= 0.5 s, measured from the rise of 8 µV above
+#: rest to the fall within 2 µV of it, so an envelope lasting exactly 0.5 s, rise and fall
+#: included, is shorter than that by the WASM measure: whether it is an LM depends on its
+#: rise time. No truth LM lies in that ambiguous band (and no non-LM burst reaches 0.4 s,
+#: :mod:`twitchscope.simulate.injectors`), so the truth says exactly what is an LM.
+MIN_LM_S = 0.6
 #: Minimum rest between two LMs of the same leg (s); WASM merges bursts closer than 0.5 s.
 MIN_SAME_LEG_GAP_S = 0.7
 _SERIES_STAGE_WEIGHT = {"W": 0.0, "N1": 2.0, "N2": 1.0, "N3": 0.35, "R": 0.3}
@@ -92,7 +98,7 @@ def _event(
     """Add one (uni- or bilateral) movement starting at ``t``; leg details jittered."""
     for j, leg in enumerate(legs):
         off = float(rng.uniform(-0.8, 0.8)) if j > 0 else 0.0
-        d = float(np.clip(dur * rng.lognormal(0.0, 0.25), 0.5, max(dur * 1.6, 0.5)))
+        d = float(np.clip(dur * rng.lognormal(0.0, 0.25), MIN_LM_S, max(dur * 1.6, MIN_LM_S)))
         if kind == "hypnic":
             d = min(d, 0.95)
         elif kind not in ("wake", "posture"):
@@ -174,7 +180,7 @@ def simulate_movements(
     for end in (resp["onset"] + resp["duration"]).to_numpy():
         if rng.random() < sc.resp_lm_prob:
             t = float(end + rng.uniform(-1.0, 3.0))
-            d = float(np.clip(rng.lognormal(np.log(2.0), 0.45), 0.5, 8.0))
+            d = float(np.clip(rng.lognormal(np.log(2.0), 0.45), MIN_LM_S, 8.0))
             if t + d < duration and _free(busy, t, t + d, 1.0):
                 legs = (
                     ["left", "right"]
@@ -218,7 +224,7 @@ def simulate_movements(
         mode = modes[int(rng.choice(4, p=lw / lw.sum()))]
         side = "left" if rng.random() < 0.5 else "right"
         for i, t in enumerate(keep):
-            d = float(np.clip(base_dur * rng.lognormal(0.0, 0.35), 0.5, 9.5))
+            d = float(np.clip(base_dur * rng.lognormal(0.0, 0.35), MIN_LM_S, 9.5))
             _event(
                 rng, rows, _legs(rng, mode, i, side), t, d, base_amp, "periodic", sid, lo_a, hi_a
             )
@@ -230,7 +236,7 @@ def simulate_movements(
     for t in random_epoch_times(
         rng, stages, _SLEEP_WEIGHT, int(rng.poisson(sc.isolated_per_h * tst_h))
     ):
-        d = float(np.clip(rng.lognormal(np.log(1.5), 0.5), 0.5, 9.0))
+        d = float(np.clip(rng.lognormal(np.log(1.5), 0.5), MIN_LM_S, 9.0))
         if _free(busy, t, t + d, 92.0) and t + d < duration:
             legs = ["left", "right"] if rng.random() < 0.3 else [str(rng.choice(["left", "right"]))]
             _event(rng, rows, legs, float(t), d, amp(), "isolated", -1, lo_a, hi_a)
@@ -252,7 +258,7 @@ def simulate_movements(
     for ep in onsets:
         if rng.random() < sc.hypnic_jerk_prob:
             t = float(ep * EPOCH_S + rng.uniform(0.0, 20.0))
-            d = float(rng.uniform(0.5, 0.95))
+            d = float(rng.uniform(MIN_LM_S, 0.95))
             if _free(busy, t, t + d, 3.0):
                 legs = (
                     ["left", "right"]
@@ -286,9 +292,9 @@ def fragment(
     """Add short inner gaps (one LM) and long gaps (two LMs) to some movements.
 
     A movement of >= 1.2 s is fragmented with probability ``sc.fragment_prob``: 1-2 gaps of
-    0.1-0.4 s of rest inside it (WASM 2016: bursts < 0.5 s apart are one LM). With probability
+    0.1-0.35 s of rest inside it (WASM 2016: bursts < 0.5 s apart are one LM). With probability
     ``sc.split_prob`` a movement is followed, after 0.8-1.5 s of rest, by a second LM of
-    0.5-2 s on the same leg (two LMs in the truth; the second is not part of a series).
+    0.6-2 s on the same leg (two LMs in the truth; the second is not part of a series).
 
     Returns
     -------
@@ -308,7 +314,7 @@ def fragment(
     for i in np.flatnonzero(frag):
         on, du = float(onsets[i]), float(durs[i])
         for _ in range(1 if du < 3.0 else int(rng.integers(1, 3))):
-            g = float(rng.uniform(0.1, 0.4))
+            g = float(rng.uniform(0.1, 0.35))
             s = float(rng.uniform(on + 0.3, on + du - 0.4 - g))
             g_leg.append(str(legs[i]))
             g_start.append(s)
@@ -321,7 +327,7 @@ def fragment(
         extra["onset"] = (out["onset"] + out["duration"]).to_numpy()[split] + rng.uniform(
             0.8, 1.5, split.size
         )
-        extra["duration"] = rng.uniform(0.5, 2.0, split.size)
+        extra["duration"] = rng.uniform(MIN_LM_S, 2.0, split.size)
         extra["series"] = -1
         extra["fragmented"] = False
         out = pd.concat([out, extra], ignore_index=True)

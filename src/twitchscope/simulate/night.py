@@ -19,6 +19,7 @@ from twitchscope.signal import Signal
 from twitchscope.simulate import breathing
 from twitchscope.simulate.artefacts import LEG_LABELS, simulate_artefacts
 from twitchscope.simulate.hypnogram import EPOCH_S, simulate_stages
+from twitchscope.simulate.injectors import InjectionContext, inject
 from twitchscope.simulate.movements import drop_same_leg_overlaps, fragment, simulate_movements
 from twitchscope.simulate.scenarios import Scenario, get_scenario
 from twitchscope.simulate.signals import CHANNELS, LEG_LIMIT_UV, synthesize_signals
@@ -55,6 +56,13 @@ class SimulatedNight:
         ``level``.
     duration : length in seconds.
     params : every drawn numeric value (resting levels, leak, mains, heart rate, targets).
+    twitches : truth of the other twitch kinds when injected
+        (:func:`twitchscope.simulate.twitch_kinds.add_twitch_kinds`), else None.
+    other_activity : non-LM activity in the leg EMG (twitches, effort bursts, tonic rises at
+        arousals; :mod:`twitchscope.simulate.injectors`): ``leg``, ``onset``, ``duration``,
+        ``amplitude_uv``, ``kind``, ``shape``. None of it is a leg movement.
+    recording_gaps : pauses of the recording (EDF+D): ``onset``, ``duration`` in whole seconds;
+        every signal is NaN there and nothing in them is in the truth tables.
     """
 
     scenario: Scenario
@@ -67,6 +75,11 @@ class SimulatedNight:
     artefacts: pd.DataFrame
     duration: float
     params: dict[str, Any] = field(default_factory=dict)
+    twitches: pd.DataFrame | None = None
+    other_activity: pd.DataFrame = field(default_factory=lambda: _empty_other())
+    recording_gaps: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"onset": [], "duration": []})
+    )
 
     def write(self, path: str | Path, format: Literal["edf", "bdf"] = "edf") -> SimulationFiles:
         """Write the recording (EDF+C or BDF+C) and the truth files beside it; see
@@ -74,6 +87,49 @@ class SimulatedNight:
         from twitchscope.simulate.writer import write_night
 
         return write_night(self, path, format)
+
+
+def _empty_other() -> pd.DataFrame:
+    from twitchscope.simulate.injectors import empty_other
+
+    return empty_other()
+
+
+def _recording_gaps(
+    rng: np.random.Generator, sc: Scenario, stages: npt.NDArray[np.str_], duration: float
+) -> pd.DataFrame:
+    """Pauses of the recording (EDF+D), whole seconds, in wake where the night has wake."""
+    lo, hi = sc.recording_gaps
+    n = int(rng.integers(lo, hi + 1)) if hi > 0 else 0
+    on: list[float] = []
+    du: list[float] = []
+    asleep = np.flatnonzero(breathing.is_sleep(stages, (np.arange(stages.size) + 0.5) * EPOCH_S))
+    inside = stages.copy()
+    if asleep.size:  # pauses happen after sleep onset and before the final awakening
+        inside[: asleep[0]] = "X"
+        inside[asleep[-1] + 1 :] = "X"
+    for t in breathing.random_epoch_times(rng, inside, {"W": 20.0, "N1": 1.0, "N2": 1.0}, n):
+        d = float(np.round(rng.uniform(*sc.recording_gap_s)))
+        t0 = float(np.floor(t))
+        if t0 < 120.0 or t0 + d > duration - 120.0:
+            continue
+        if any(t0 < b + e + 60.0 and t0 + d + 60.0 > b for b, e in zip(on, du, strict=True)):
+            continue
+        on.append(t0)
+        du.append(d)
+    return pd.DataFrame({"onset": np.asarray(on, float), "duration": np.asarray(du, float)})
+
+
+def _outside(df: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``df`` (``onset``, ``duration``) that do not overlap a recording gap."""
+    if gaps.empty or df.empty:
+        return df
+    on = df["onset"].to_numpy(float)
+    end = on + df["duration"].to_numpy(float)
+    g0 = gaps["onset"].to_numpy(float)
+    g1 = g0 + gaps["duration"].to_numpy(float)
+    hit = ((on[:, None] < g1[None, :]) & (end[:, None] > g0[None, :])).any(axis=1)
+    return df[~hit].reset_index(drop=True)
 
 
 def _rng(scenario: str, seed: int) -> np.random.Generator:
@@ -146,7 +202,19 @@ def simulate_night(
     start = dt.datetime.combine(day, dt.time(21, 30)) + dt.timedelta(
         seconds=int(rng.integers(0, 150 * 60))
     )
-    params: dict[str, Any] = {"duration_h": duration / 3600.0, "leg_fs": fs_leg}
+    drawn_fs = float(rng.choice(sc.leg_fs_choices)) if sc.leg_fs_choices else float(sc.leg_fs)
+    if leg_fs is None:
+        fs_leg = drawn_fs
+    mains_hz = float(rng.choice(sc.mains_hz_choices)) if sc.mains_hz_choices else sc.mains_hz
+    # EMG and ECG channels recorded at the leg's rate in the scenario follow the drawn rate.
+    rates = {
+        key: (fs_leg if float(getattr(sc, f"{key}_fs")) == float(sc.leg_fs) else
+              float(getattr(sc, f"{key}_fs")))
+        for key in ("eeg", "chin", "ecg")
+    }  # fmt: skip
+    params: dict[str, Any] = {
+        "duration_h": duration / 3600.0, "leg_fs": fs_leg, "mains_hz": mains_hz,
+    }  # fmt: skip
 
     stages = simulate_stages(rng, n_epochs, sc)
     resp = breathing.simulate_respiratory_events(rng, stages, sc)
@@ -191,14 +259,34 @@ def simulate_night(
     if ar_on.size:
         near = np.asarray((np.abs(on[:, None] - ar_on[None, :]) <= 0.5).any(axis=1), dtype=bool)
     mov = mov.assign(arousal=near)
+
+    # Other activity of the leg EMG (twitches, effort bursts, tonic rises): never an LM.
+    ctx = InjectionContext(rng, sc, stages, duration, mov, resp, arousals)
+    other, extra_lms, dropped = inject(ctx)
+    if len(extra_lms):
+        extra = extra_lms.assign(fragmented=False, series=-1, arousal=False)
+        mov = pd.concat([mov, extra], ignore_index=True)
+        mov = mov.sort_values(["onset", "leg"], kind="stable").reset_index(drop=True)
+    params["other_activity_dropped"] = dropped
+    params["other_activity"] = {
+        str(k): int(v) for k, v in other["kind"].value_counts().sort_index().items()
+    }
+
+    # Recording pauses (EDF+D): nothing in them is recorded, so nothing in them is truth.
+    rec_gaps = _recording_gaps(rng, sc, stages, duration)
+    mov = _outside(mov, rec_gaps)
+    other = _outside(other, rec_gaps)
+    artefacts = _outside(artefacts, rec_gaps)
+    params["recording_gaps_s"] = [float(d) for d in rec_gaps["duration"]]
     mov = mov.loc[:, list(MOVEMENT_COLUMNS)]
 
     signals: dict[str, Signal] = {}
     if with_signals:
         signals = synthesize_signals(
             rng, sc, stages, resp, arousals, mov, gaps, posture_end, artefacts, duration, fs_leg,
-            params,
+            params, other, mains_hz, rates,
         )  # fmt: skip
+        _blank_gaps(signals, rec_gaps)
     labels = [breathing.RESP_LABELS[k] for k in resp["kind"]] + ["Arousal"] * ar_on.size
     events = make_events(
         np.concatenate([resp["onset"].to_numpy(float), ar_on]),
@@ -219,4 +307,14 @@ def simulate_night(
         artefacts=artefacts,
         duration=duration,
         params=params,
+        other_activity=other,
+        recording_gaps=rec_gaps,
     )
+
+
+def _blank_gaps(signals: dict[str, Signal], gaps: pd.DataFrame) -> None:
+    """Set every signal to NaN inside the recording pauses (whole seconds)."""
+    for s in signals.values():
+        for on, du in zip(gaps["onset"], gaps["duration"], strict=True):  # a pause or two
+            i0 = round(float(on) * s.fs)
+            s.data[i0 : i0 + round(float(du) * s.fs)] = np.nan

@@ -104,7 +104,7 @@ class Scenario:
     posture_step: float = 1.5
     #: Peak of the QRS leak in the leg channels (µV); 3-15 µV is what tibialis leads pick up
     #: (S-PLMAD had to cancel it adaptively, Moore 2014).
-    ecg_leak_uv: tuple[float, float] = (3.0, 8.0)
+    ecg_leak_uv: tuple[float, float] = (2.0, 12.0)
     heart_rate_bpm: tuple[float, float] = (52.0, 75.0)
     #: Mains frequency (50 Hz Europe, 60 Hz Americas) and its amplitude in the leg leads: below
     #: 2 µV with good electrodes, tens of µV with a poor ground.
@@ -118,6 +118,53 @@ class Scenario:
     #: ``"flat"`` (electrode off, amplifier input shorted) or ``"noise"`` (open input: mains).
     disconnected_mode: str = "flat"
     clipping_s: tuple[float, float] = (0.0, 0.0)  # 0 = none
+    #: Share of electrode pops placed inside a true LM of their leg (pops do not wait for a
+    #: quiet moment), and chance per LM of a brief cable-motion artefact starting inside it.
+    pop_in_lm_share: float = 0.3
+    lm_artefact_prob: float = 0.01
+    # --- variety between nights and legs (drawn per night; see the module docstring) ------------
+    #: Leg EMG rates drawn per night (200, 256, 500 and 512 Hz are what PSG systems write; WASM
+    #: 2016 asks >= 200 Hz). Empty: always ``leg_fs``. The other EMG/ECG channels follow when
+    #: they were at the leg's rate.
+    leg_fs_choices: tuple[int, ...] = (200, 256, 500, 512)
+    #: Mains frequencies drawn per night (Europe 50 Hz, the Americas 60 Hz). Empty: ``mains_hz``.
+    mains_hz_choices: tuple[float, ...] = (50.0, 60.0)
+    #: Resting EMG spectrum, per leg: the resting "EMG" of a relaxed tibialis is mostly electrode
+    #: and amplifier noise plus a little tonic activity, its spectrum set by the electrodes and
+    #: the amplifier's filters. Two noise bands are mixed with a weight that drifts slowly over
+    #: the night: a low band (lower edge drawn from ``rest_low_band_hz``, upper edge 40-60 Hz)
+    #: and a broad one (20 Hz to an upper edge drawn from ``rest_high_edge_hz``).
+    rest_low_band_hz: tuple[float, float] = (8.0, 15.0)
+    rest_high_edge_hz: tuple[float, float] = (90.0, 180.0)
+    #: Log change of each leg's resting level from the start to the end of the night (drawn per
+    #: leg, uniform): sweat and electrode gel change the impedance slowly.
+    rest_trend: tuple[float, float] = (-0.5, 0.5)
+    #: Chance that the QRS leak changes polarity (and strength x0.5-2) at a posture change: the
+    #: leg's position relative to the heart's axis changes.
+    ecg_flip_prob: float = 0.3
+    #: Share of the T wave leaking with the QRS (0 = QRS only; wide leads pick up some T).
+    ecg_t_wave: tuple[float, float] = (0.0, 0.3)
+    #: Small non-LM twitches (fragmentary, myoclonus-like bursts < 0.5 s) per hour of each
+    #: stage W, N1, N2, N3, R, times a per-night factor drawn log-uniformly from
+    #: ``twitch_rate_factor``: they are common in REM (phasic activity) and light NREM and make
+    #: "excessive fragmentary myoclonus" when >= 5/min (AASM 2.6). Durations are drawn from
+    #: ``twitch_duration_s``; none of them is an LM (each < 0.5 s and >= 0.7 s from any other
+    #: activity of its leg, so WASM joining cannot make one).
+    twitch_per_h: tuple[float, float, float, float, float] = (10.0, 30.0, 20.0, 6.0, 90.0)
+    twitch_rate_factor: tuple[float, float] = (0.5, 2.0)
+    twitch_duration_s: tuple[float, float] = (0.05, 0.4)
+    twitch_amplitude_uv: tuple[float, float] = (8.0, 120.0)
+    #: Share of obstructive apnoeas/hypopnoeas whose last efforts show in the leg EMG as brief
+    #: bursts (< 0.5 s, one per breath effort every 2.5-5 s).
+    effort_burst_prob: float = 0.3
+    #: Share of respiratory arousals with a tonic rise of the leg EMG of ``arousal_emg_uv``
+    #: (RMS above rest: at most 5 µV in amplitude, below the 8 µV onset threshold) for 3-12 s.
+    arousal_emg_prob: float = 0.4
+    arousal_emg_uv: tuple[float, float] = (1.2, 3.5)
+    #: EDF+D: number of recording pauses (gaps) per night, drawn uniformly from this range, and
+    #: their length in s. Pauses fall in wake where there is wake (a bathroom break).
+    recording_gaps: tuple[int, int] = (0, 0)
+    recording_gap_s: tuple[float, float] = (60.0, 600.0)
 
     def to_dict(self) -> dict[str, Any]:
         """All parameters as a JSON-ready dict (tuples become lists)."""
@@ -132,6 +179,7 @@ SCENARIOS: dict[str, Scenario] = {
         plms_index=(0.5, 3.5),
         series_len_median=6.0,
         isolated_per_h=3.0,
+        twitch_rate_factor=(1.0, 3.0),
     ),
     "rls": Scenario(
         name="rls",
@@ -148,6 +196,7 @@ SCENARIOS: dict[str, Scenario] = {
         wake_lm_per_h=30.0,
         lm_arousal_prob=0.25,
         ahi=(1.0, 4.0),
+        recording_gaps=(0, 1),
     ),
     "severe": Scenario(
         name="severe",
@@ -184,6 +233,9 @@ SCENARIOS: dict[str, Scenario] = {
         resp_arousal_prob=0.75,
         spontaneous_arousal_per_h=5.0,
         mains_hz=60.0,
+        effort_burst_prob=0.5,
+        arousal_emg_prob=0.6,
+        recording_gaps=(0, 1),
     ),
     "noisy": Scenario(
         name="noisy",
@@ -195,7 +247,7 @@ SCENARIOS: dict[str, Scenario] = {
         posture_step=2.2,
         rest_drift=0.3,
         rest_rms_uv=(2.0, 4.0),
-        ecg_leak_uv=(8.0, 15.0),
+        ecg_leak_uv=(8.0, 25.0),
         mains_hz=60.0,
         mains_uv=(10.0, 30.0),
         movement_artefacts_per_h=3.0,
@@ -203,6 +255,8 @@ SCENARIOS: dict[str, Scenario] = {
         disconnected_min=(4.0, 10.0),
         disconnected_mode="noise",
         clipping_s=(10.0, 40.0),
+        recording_gaps=(1, 2),
+        lm_artefact_prob=0.03,
     ),
     "low_amplitude": Scenario(
         name="low_amplitude",
@@ -217,6 +271,31 @@ SCENARIOS: dict[str, Scenario] = {
         rest_rms_uv=(1.0, 2.0),
         ecg_leak_uv=(3.0, 5.0),
         mains_uv=(0.2, 0.8),
+    ),
+    "child": Scenario(
+        name="child",
+        description="A child's night (6-12 years): 9-10.5 h, more N3, faster heart, smaller "
+        "legs and lower resting EMG, PLMS 3-12/h around the paediatric cut-off of 5/h "
+        "(ICSD-3), many REM twitches.",
+        duration_h=(9.0, 10.5),
+        leg_fs=256,
+        sleep_latency_min=(10.0, 30.0),
+        awakening_prob=0.006,
+        n3_scale=1.6,
+        final_wake_min=(3.0, 10.0),
+        plms_index=(3.0, 12.0),
+        series_len_median=8.0,
+        isolated_per_h=4.0,
+        wake_lm_per_h=20.0,
+        posture_per_h=2.0,
+        lm_amplitude_uv=(12.0, 80.0),
+        ahi=(0.2, 1.5),
+        spontaneous_arousal_per_h=6.0,
+        rest_rms_uv=(1.0, 2.5),
+        ecg_leak_uv=(4.0, 12.0),
+        heart_rate_bpm=(72.0, 100.0),
+        twitch_per_h=(10.0, 30.0, 25.0, 8.0, 150.0),
+        recording_gaps=(0, 1),
     ),
     "plmd_no_rls": Scenario(
         name="plmd_no_rls",

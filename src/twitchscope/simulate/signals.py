@@ -59,6 +59,53 @@ CHANNELS: dict[str, ChannelSpec] = {
 }
 
 
+def rest_carrier(
+    rng: np.random.Generator,
+    sc: Scenario,
+    n: int,
+    fs: float,
+    duration: float,
+    params: dict[str, Any],
+    leg: str,
+) -> npt.NDArray[np.float32]:
+    """Unit-RMS resting noise whose spectrum differs per leg and drifts over the night.
+
+    A low band (lower edge drawn from ``sc.rest_low_band_hz``, upper edge 40-60 Hz) and a broad
+    band (20 Hz to an edge drawn from ``sc.rest_high_edge_hz``, capped at 0.45 x fs) are mixed
+    with power weights ``w(t)`` and ``1 - w(t)``, ``w`` drifting slowly within 0.15-0.85.
+    """  # fmt: skip
+    low = (float(rng.uniform(*sc.rest_low_band_hz)), float(rng.uniform(40.0, 60.0)))
+    high = (20.0, float(rng.uniform(*sc.rest_high_edge_hz)))
+    a = band_noise(rng, n, fs, low, order=2)
+    b = band_noise(rng, n, fs, high, order=2)
+    w = at_samples(0.5 + 0.35 * np.tanh(slow_series(rng, duration, 10.0, 2400.0)), 10.0, n, fs)
+    a *= np.sqrt(w)
+    a += b * np.sqrt(1.0 - w)
+    params[f"rest_band_low_hz_{leg}"] = list(low)
+    params[f"rest_band_high_hz_{leg}"] = [high[0], min(high[1], 0.45 * fs)]
+    return a
+
+
+def leak_weights(
+    rng: np.random.Generator,
+    sc: Scenario,
+    beats: npt.NDArray[np.float64],
+    posture_end: npt.NDArray[np.float64],
+    duration: float,
+) -> tuple[npt.NDArray[np.float64], float, int]:
+    """Per-beat QRS leak (µV, signed) of one leg: strength drifts, polarity may flip at posture
+    changes (the leg's position relative to the heart's axis changes)."""  # fmt: skip
+    leak = float(rng.uniform(*sc.ecg_leak_uv)) * float(rng.choice([-1.0, 1.0]))
+    flips = rng.random(posture_end.size) < sc.ecg_flip_prob
+    seg_gain = np.cumprod(
+        np.concatenate([[1.0], np.where(flips, -rng.uniform(0.5, 2.0, flips.size), 1.0)])
+    )
+    seg = np.searchsorted(posture_end, beats)
+    drift = 1.0 + 0.2 * slow_series(rng, duration, 10.0, 900.0)
+    k = np.clip((beats / 10.0).astype(np.int64), 0, drift.size - 1)
+    return leak * seg_gain[seg] * drift[k], leak, int(flips.sum())
+
+
 def leg_signal(
     rng: np.random.Generator,
     sc: Scenario,
@@ -72,39 +119,89 @@ def leg_signal(
     beats: npt.NDArray[np.float64],
     artefacts: pd.DataFrame,
     params: dict[str, Any],
+    other: pd.DataFrame | None = None,
+    mains_hz: float | None = None,
 ) -> npt.NDArray[np.float32]:
-    """Synthesize one leg's EMG (µV) with interference and artefacts."""
-    # Resting RMS at 1 s steps: base level x slow log-normal drift x posture steps.
+    """Synthesize one leg's EMG (µV) with interference and artefacts.
+
+    ``movements`` are the true LMs, ``other`` the non-LM activity of
+    :mod:`twitchscope.simulate.injectors` (bursts drawn like LMs, tonic rises as smooth steps of
+    the EMG level), ``gaps`` the rest stretches inside fragmented LMs.
+    """
+    hz = float(sc.mains_hz if mains_hz is None else mains_hz)
+    # Resting RMS at 1 s steps: base level x slow log-normal drift x trend x posture steps.
     base = float(rng.uniform(*sc.rest_rms_uv))
     t = np.arange(int(np.ceil(duration)) + 2, dtype=float)
-    level = base * np.exp(sc.rest_drift * slow_series(rng, duration, 1.0, 1200.0)[: t.size])
+    trend = float(rng.uniform(*sc.rest_trend))
+    level = base * np.exp(
+        sc.rest_drift * slow_series(rng, duration, 1.0, 1200.0)[: t.size]
+        + trend * (t / max(duration, 1.0) - 0.5)
+    )
     log_step = np.log(sc.posture_step)
     steps = rng.uniform(-log_step, log_step, posture_end.size)
     at = np.clip(posture_end.astype(np.int64) + 1, 0, t.size - 1)
     factor = np.exp(np.cumsum(np.bincount(at, weights=steps, minlength=t.size)))
     level = np.clip(level * factor, 0.6, 12.0)
     rest = at_samples(level, 1.0, n, fs)
+    data = rest_carrier(rng, sc, n, fs, duration, params, leg)
+    data *= rest
     mine = movements[movements["leg"] == leg]
-    env = burst_envelope(
-        rng, n, fs, mine["onset"].to_numpy(float), mine["duration"].to_numpy(float),
-        mine["amplitude_uv"].to_numpy(float), gaps[gaps["leg"] == leg],
-    )  # fmt: skip
-    data = (rest + env) * band_noise(rng, n, fs, CARRIER_BAND_HZ)
+    on = mine["onset"].to_numpy(float)
+    du = mine["duration"].to_numpy(float)
+    amp = mine["amplitude_uv"].to_numpy(float)
+    tonic = None
+    if other is not None and len(other):
+        oth = other[other["leg"] == leg]
+        burst = oth[oth["shape"] == "burst"]
+        on = np.concatenate([on, burst["onset"].to_numpy(float)])
+        du = np.concatenate([du, burst["duration"].to_numpy(float)])
+        amp = np.concatenate([amp, burst["amplitude_uv"].to_numpy(float)])
+        tonic = oth[oth["shape"] == "tonic"]
+        order = np.argsort(on, kind="stable")
+        on, du, amp = on[order], du[order], amp[order]
+    env = burst_envelope(rng, n, fs, on, du, amp, gaps[gaps["leg"] == leg])
+    if tonic is not None and len(tonic):
+        env += tonic_envelope(n, fs, tonic)
+    # The muscle's own noise is independent of the resting noise, so their powers add: a burst
+    # component of RMS sqrt(env^2 + 2 rest env) makes the total RMS exactly rest + env, i.e.
+    # the truth amplitude is the rise of the EMG's RMS above its resting level.
+    env *= env + 2.0 * rest
+    np.sqrt(env, out=env)
+    del rest
+    data += env * band_noise(rng, n, fs, CARRIER_BAND_HZ)
     del env
-    leak = float(rng.uniform(*sc.ecg_leak_uv)) * float(rng.choice([-1.0, 1.0]))
-    leak_lvl = at_samples(1.0 + 0.2 * slow_series(rng, duration, 10.0, 900.0), 10.0, n, fs)
-    data += leak * leak_lvl * beat_train(beats, n, fs, qrs_only_template(fs))
+    weights, leak, flips = leak_weights(rng, sc, beats, posture_end, duration)
+    t_share = float(rng.uniform(*sc.ecg_t_wave))
+    data += beat_train(beats, n, fs, qrs_only_template(fs, t_share), weights)
     hum = float(rng.uniform(*sc.mains_uv))
     hum_lvl = at_samples(hum * np.exp(0.3 * slow_series(rng, duration, 10.0, 1800.0)), 10.0, n, fs)
-    data += mains(rng, n, fs, sc.mains_hz, hum_lvl)
+    data += mains(rng, n, fs, hz, hum_lvl)
     apply_artefacts(
-        rng, data, fs, artefacts[artefacts["channel"] == LEG_LABELS[leg]], LEG_LIMIT_UV, sc.mains_hz
+        rng, data, fs, artefacts[artefacts["channel"] == LEG_LABELS[leg]], LEG_LIMIT_UV, hz
     )
     params[f"rest_rms_uv_{leg}"] = base
     params[f"rest_rms_uv_{leg}_range_over_night"] = [float(level.min()), float(level.max())]
+    params[f"rest_trend_{leg}"] = trend
     params[f"ecg_leak_uv_{leg}"] = leak
+    params[f"ecg_leak_polarity_flips_{leg}"] = flips
+    params[f"ecg_t_wave_share_{leg}"] = t_share
     params[f"mains_uv_{leg}"] = hum
     return data.astype(np.float32, copy=False)
+
+
+def tonic_envelope(n: int, fs: float, tonic: pd.DataFrame) -> npt.NDArray[np.float32]:
+    """Smooth rises of the EMG level (µV RMS): raised-cosine ramps of 0.5 s, plateau between."""
+    env = np.zeros(n, dtype=np.float32)
+    for on, du, amp in zip(tonic["onset"], tonic["duration"], tonic["amplitude_uv"], strict=True):
+        i0, i1 = max(int(on * fs), 0), min(int((on + du) * fs), n)  # loop over events
+        if i1 <= i0:
+            continue
+        tt = np.arange(i1 - i0) / fs
+        ramp = min(0.5, (i1 - i0) / fs / 2)
+        up = np.clip(tt / ramp, 0.0, 1.0)
+        down = np.clip((tt[-1] - tt) / ramp, 0.0, 1.0)
+        env[i0:i1] += (amp * np.sin(0.5 * np.pi * np.minimum(up, down)) ** 2).astype(np.float32)
+    return env
 
 
 def synthesize_signals(
@@ -120,11 +217,21 @@ def synthesize_signals(
     duration: float,
     fs_leg: float,
     params: dict[str, Any],
+    other: pd.DataFrame | None = None,
+    mains_hz: float | None = None,
+    rates: dict[str, float] | None = None,
 ) -> dict[str, Signal]:
     """Every channel of the night (label -> Signal, µV; SpO2 %), clipped to its range.
 
-    Drawn values (heart rate, resting levels, leak, mains) are added to ``params``.
+    ``other`` is the non-LM leg activity (:mod:`twitchscope.simulate.injectors`), ``mains_hz``
+    the night's mains frequency and ``rates`` the rates of ``eeg``, ``chin``, ``ecg``,
+    ``resp`` and ``spo2`` (default: the scenario's). Drawn values (heart rate, resting levels,
+    leak, mains) are added to ``params``.
     """
+    fs_of = {
+        "eeg": float(sc.eeg_fs), "chin": float(sc.chin_fs), "ecg": float(sc.ecg_fs),
+        "resp": float(sc.resp_fs), "spo2": float(sc.spo2_fs), **(rates or {}),
+    }  # fmt: skip
     ar_on = arousals["onset"].to_numpy(float)
     # Heart: rate with activations at arousals and LMs; beats shared by ECG, chin and legs.
     hr = float(rng.uniform(*sc.heart_rate_bpm))
@@ -143,34 +250,33 @@ def synthesize_signals(
             source="simulated",
         )  # fmt: skip
 
-    n_eeg = round(duration * sc.eeg_fs)
-    c4, c3 = other_channels.eeg_pair(rng, stages, arousals, n_eeg, sc.eeg_fs)
-    put("C4-M1", c4, sc.eeg_fs)
-    put("C3-M2", c3, sc.eeg_fs)
-    e1, e2 = other_channels.eog_pair(rng, stages, c4, n_eeg, sc.eeg_fs)
-    put("E1-M2", e1, sc.eeg_fs)
-    put("E2-M1", e2, sc.eeg_fs)
+    eeg_fs, chin_fs, ecg_fs = fs_of["eeg"], fs_of["chin"], fs_of["ecg"]
+    resp_fs, spo2_fs = fs_of["resp"], fs_of["spo2"]
+    n_eeg = round(duration * eeg_fs)
+    c4, c3 = other_channels.eeg_pair(rng, stages, arousals, n_eeg, eeg_fs)
+    put("C4-M1", c4, eeg_fs)
+    put("C3-M2", c3, eeg_fs)
+    e1, e2 = other_channels.eog_pair(rng, stages, c4, n_eeg, eeg_fs)
+    put("E1-M2", e1, eeg_fs)
+    put("E2-M1", e2, eeg_fs)
     del c4, c3, e1, e2
-    n_chin = round(duration * sc.chin_fs)
-    put(
-        "Chin",
-        other_channels.chin_emg(rng, stages, arousals, beats, n_chin, sc.chin_fs),
-        sc.chin_fs,
-    )
-    n_ecg = round(duration * sc.ecg_fs)
-    put("ECG", other_channels.ecg(rng, beats, n_ecg, sc.ecg_fs), sc.ecg_fs)
+    n_chin = round(duration * chin_fs)
+    put("Chin", other_channels.chin_emg(rng, stages, arousals, beats, n_chin, chin_fs), chin_fs)
+    n_ecg = round(duration * ecg_fs)
+    put("ECG", other_channels.ecg(rng, beats, n_ecg, ecg_fs), ecg_fs)
     n_leg = round(duration * fs_leg)
     for leg, label in LEG_LABELS.items():
         data = leg_signal(
-            rng, sc, leg, n_leg, fs_leg, duration, mov, gaps, posture_end, beats, artefacts, params
-        )
+            rng, sc, leg, n_leg, fs_leg, duration, mov, gaps, posture_end, beats, artefacts,
+            params, other, mains_hz,
+        )  # fmt: skip
         put(label, data, fs_leg)
-    n_resp = round(duration * sc.resp_fs)
-    flow, thor, abdo = other_channels.breathing(rng, resp, n_resp, sc.resp_fs)
-    put("Flow", flow, sc.resp_fs)
-    put("Thor", thor, sc.resp_fs)
-    put("Abdo", abdo, sc.resp_fs)
-    n_spo2 = round(duration * sc.spo2_fs)
-    put("SpO2", other_channels.spo2(rng, resp, n_spo2, sc.spo2_fs), sc.spo2_fs)
+    n_resp = round(duration * resp_fs)
+    flow, thor, abdo = other_channels.breathing(rng, resp, n_resp, resp_fs)
+    put("Flow", flow, resp_fs)
+    put("Thor", thor, resp_fs)
+    put("Abdo", abdo, resp_fs)
+    n_spo2 = round(duration * spo2_fs)
+    put("SpO2", other_channels.spo2(rng, resp, n_spo2, spo2_fs), spo2_fs)
 
     return signals

@@ -10,6 +10,12 @@ detection must find them. Beside the recording, for ``night.edf``:
 - ``night.truth_hypnogram.csv``: ``onset,duration,stage`` (one row per epoch)
 - ``night.truth_events.csv``: ``onset,duration,kind,leg,label``
 - ``night.truth_artefacts.csv``: ``channel,onset,duration,kind,level``
+- ``night.truth_twitches.csv``: other twitch kinds, when injected (``kind,leg,onset,duration,...``)
+- ``night.truth_other.csv``: ``leg,onset,duration,amplitude_uv,kind,shape``: activity in the
+  leg EMG that is *not* a leg movement (twitches < 0.5 s, effort bursts, tonic rises)
+
+A night with recording pauses (``night.recording_gaps``) is written as EDF+D/BDF+D
+(:mod:`twitchscope.simulate.edf_d`): no data records in the pauses.
 """
 
 from __future__ import annotations
@@ -39,9 +45,12 @@ class SimulationFiles:
     truth_hypnogram: Path
     truth_events: Path
     truth_artefacts: Path
+    truth_twitches: Path
+    truth_other: Path
 
     def all(self) -> tuple[Path, ...]:
-        """Every path, recording first."""
+        """Every path always written, recording first (``truth_twitches`` only with injected
+        twitch kinds)."""
         return (
             self.recording,
             self.truth_json,
@@ -49,6 +58,7 @@ class SimulationFiles:
             self.truth_hypnogram,
             self.truth_events,
             self.truth_artefacts,
+            self.truth_other,
         )
 
 
@@ -63,6 +73,8 @@ def truth_paths(path: str | Path) -> SimulationFiles:
         truth_hypnogram=Path(f"{stem}.truth_hypnogram.csv"),
         truth_events=Path(f"{stem}.truth_events.csv"),
         truth_artefacts=Path(f"{stem}.truth_artefacts.csv"),
+        truth_twitches=Path(f"{stem}.truth_twitches.csv"),
+        truth_other=Path(f"{stem}.truth_other.csv"),
     )
 
 
@@ -145,7 +157,7 @@ def write_night(
         raise InputFileError(files.recording, "its folder does not exist")
     sig_cls = EdfSignal if format == "edf" else BdfSignal
     sigs: list[Any] = []
-    for label, s in night.signals.items():
+    for label, s in night.signals.items() if not len(night.recording_gaps) else ():
         spec = CHANNELS[label]
         sigs.append(
             sig_cls(
@@ -169,8 +181,27 @@ def write_night(
         "starttime": night.start.time(),
         "annotations": _annotations(night),
     }
-    rec = Edf(sigs, **kwargs) if format == "edf" else Bdf(sigs, **kwargs)
-    rec.write(files.recording)
+    if len(night.recording_gaps):
+        from twitchscope.simulate.edf_d import write_discontinuous
+
+        write_discontinuous(
+            files.recording,
+            list(night.signals.values()),
+            [
+                (CHANNELS[lb].unit, CHANNELS[lb].physical_min, CHANNELS[lb].physical_max,
+                 CHANNELS[lb].transducer)
+                for lb in night.signals
+            ],
+            night.start,
+            [(a.onset, a.duration, a.text) for a in kwargs["annotations"]],
+            patient=f"SIM-{sc.name}-{night.seed}".replace("_", "-") + " X X X",
+            recording=f"Startdate {night.start.strftime('%d-%b-%Y').upper()} X "
+            f"twitchscope-{__version__} twitchscope-simulator",
+            bdf=format == "bdf",
+        )  # fmt: skip
+    else:
+        rec = Edf(sigs, **kwargs) if format == "edf" else Bdf(sigs, **kwargs)
+        rec.write(files.recording)
 
     night.movements.to_csv(files.truth_movements, index=False, float_format="%.4f")
     hyp = night.hypnogram
@@ -183,13 +214,22 @@ def write_night(
     ).to_csv(files.truth_hypnogram, index=False)
     night.events.to_csv(files.truth_events, index=False, float_format="%.4f")
     night.artefacts.to_csv(files.truth_artefacts, index=False, float_format="%.4f")
+    if night.twitches is not None:  # injected twitch kinds (simulate.twitch_kinds)
+        night.twitches.to_csv(files.truth_twitches, index=False, float_format="%.4f")
+    night.other_activity.to_csv(files.truth_other, index=False, float_format="%.4f")
     truth = {
         "software": "twitchscope",
         "version": __version__,
         "scenario": sc.name,
         "seed": night.seed,
         "start": night.start.isoformat(),
-        "format": format,
+        "format": format + ("+D" if len(night.recording_gaps) else "+C"),
+        "recording_gaps": [
+            {"onset": float(o), "duration": float(d)}
+            for o, d in zip(
+                night.recording_gaps["onset"], night.recording_gaps["duration"], strict=True
+            )
+        ],
         "recording": files.recording.name,
         "channels": {
             label: {"fs": s.fs, "unit": s.unit, "role": s.role}
@@ -198,12 +238,18 @@ def write_night(
         "scenario_parameters": sc.to_dict(),
         "drawn": night.params,
         "counts": summary(night),
-        "files": {k: v.name for k, v in vars(files).items()},
+        "files": {
+            k: v.name
+            for k, v in vars(files).items()
+            if k != "truth_twitches" or night.twitches is not None
+        },
         "notes": [
             "amplitude_uv: peak of the burst's RMS envelope above the resting RMS level (µV)",
             "leg EMG carrier band 15-90 Hz; rest RMS drifts and steps at posture changes",
             "LMs hidden by a disconnected/clipped stretch of their leg are not in the truth",
             "truth leg movements are not written into the EDF annotations",
+            "truth_other.csv: leg EMG activity that is not a leg movement (each burst < 0.5 s "
+            "and >= 0.7 s from other activity of its leg; tonic rises < 5 µV in amplitude)",
         ],
     }
     files.truth_json.write_text(json.dumps(truth, indent=2, default=float) + "\n")

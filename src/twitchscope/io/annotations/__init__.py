@@ -1,8 +1,9 @@
 """Sleep stages, scored events and reference leg movements from annotation files.
 
 Formats: EDF+/BDF+ annotations, NSRR XML, Compumedics Profusion XML, BIDS ``events.tsv``,
-CSV/TSV hypnograms (one stage per epoch) and reference leg-movement tables
-(``leg,onset,duration``). Stages become the strings ``W, N1, N2, N3, R, UNS``; events become
+CSV/TSV hypnograms (one stage per epoch), reference leg-movement tables
+(``leg,onset,duration``), CAP Sleep Database scorings (REMlogic text export) and DREAMS
+hypnograms and visual scorings. Stages become the strings ``W, N1, N2, N3, R, UNS``; events become
 event tables of :mod:`twitchscope.events`. Labels the vocabulary does not know are kept (kind
 ``other``) and counted in :attr:`Annotations.warnings`.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -37,6 +38,14 @@ def _reader(fmt: str) -> Reader:
         from twitchscope.io.annotations.csv_hypnogram import read_csv_hypnogram
 
         return read_csv_hypnogram
+    if fmt == "cap-txt":
+        from twitchscope.io.annotations.cap_txt import read_cap_txt
+
+        return read_cap_txt
+    if fmt == "dreams-txt":
+        from twitchscope.io.annotations.dreams_txt import read_dreams_txt
+
+        return read_dreams_txt
     if fmt == "csv-events":
         from twitchscope.io.annotations.event_table import read_event_table
 
@@ -53,6 +62,7 @@ def read_annotations(
     epoch_length: float = 30.0,
     format: str | None = None,
     codes: Mapping[int, str] | None = None,
+    recording_start: dt.datetime | dt.time | None = None,
 ) -> Annotations:
     """Read sleep stages and scored events from an annotation file of any supported format.
 
@@ -60,8 +70,9 @@ def read_annotations(
     ----------
     path : path-like
         EDF+/BDF+ file, NSRR XML, Compumedics Profusion XML, BIDS ``events.tsv``, CSV/TSV
-        hypnogram, a reference leg-movement table (``leg,onset,duration``) or a twitchscope
-        event table (``onset,duration,kind,leg,label``).
+        hypnogram, a reference leg-movement table (``leg,onset,duration``), a twitchscope
+        event table (``onset,duration,kind,leg,label``), a CAP Sleep Database scoring
+        (REMlogic ``.txt``) or a DREAMS hypnogram / visual-scoring ``.txt``.
     recording_duration : float, optional
         Length in seconds of the recording the annotations belong to; when given, events more
         than one epoch past its end and a hypnogram longer than it are errors.
@@ -69,11 +80,15 @@ def read_annotations(
         Scoring epoch length in seconds (XML files give their own ``<EpochLength>``).
     format : str, optional
         One of ``"edf+", "nsrr-xml", "profusion-xml", "bids-tsv", "csv-hypnogram",
-        "csv-movements", "csv-events"``; recognised from the content and extension when not given.
+        "csv-movements", "csv-events", "cap-txt", "dreams-txt"``; recognised from the content
+        and extension when not given.
     codes : mapping of int to str, optional
         Integer stage codes of a CSV hypnogram (or BIDS value column) to stage strings, e.g.
         ``{0: "W", 1: "N1", 2: "N2", 3: "N3", 5: "R"}``. Integer stages without it are an
         error, because integer codes differ between tools.
+    recording_start : datetime or time, optional
+        Start clock time of the recording, for formats that give clock times (CAP Sleep
+        Database scorings, ``"cap-txt"``); ignored by the others.
 
     Returns
     -------
@@ -95,6 +110,10 @@ def read_annotations(
     }
     if fmt in ("csv-hypnogram", "bids-tsv"):
         kwargs["codes"] = codes
+    if fmt == "cap-txt":
+        kwargs["recording_start"] = recording_start
+    if fmt == "dreams-txt" and epoch_length == 30.0:
+        del kwargs["epoch_length"]  # DREAMS hypnograms are scored in 5 s epochs
     return _reader(fmt)(path, **kwargs)
 
 

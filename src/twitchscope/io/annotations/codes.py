@@ -66,10 +66,10 @@ def parse_codes(text: str) -> dict[int, str]:
         key, sep, value = item.partition("=")
         if not sep:
             key, sep, value = item.partition(":")
-        try:
-            code = int(key.strip())
-        except ValueError:
-            raise ValidationError("codes", f"{item.strip()!r} is not 'integer=stage'") from None
+        key = key.strip()
+        if not (key.lstrip("+-").isascii() and key.lstrip("+-").isdecimal() and len(key) <= 18):
+            raise ValidationError("codes", f"{item.strip()[:40]!r} is not 'integer=stage'")
+        code = int(key)
         if not sep or not value.strip():
             raise ValidationError("codes", f"{item.strip()!r} is not 'integer=stage'")
         mapping[code] = value.strip()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
+import pandas as pd
 
 from twitchscope.errors import InputFileError, TwitchscopeError
 from twitchscope.events import make_events
@@ -26,6 +28,20 @@ from twitchscope.io.annotations.vocabulary import (
 )
 
 _MAX_LABELS_SHOWN = 10
+#: Latest onset and longest duration (s) an annotation may have: about 116 days, beyond any
+#: recording; larger values come from a corrupt file (and would make absurd allocations).
+MAX_TIME_S: Final = 1e7
+#: Events longer than these (s) are legal but unusual enough to say so: every movement they cover
+#: is associated with them.
+LONG_EVENT_S: Final[dict[str, float]] = {
+    "arousal": 60.0,
+    "obstructive_apnea": 300.0,
+    "central_apnea": 300.0,
+    "mixed_apnea": 300.0,
+    "apnea": 300.0,
+    "hypopnea": 300.0,
+    "rera": 300.0,
+}
 
 
 @dataclass
@@ -149,7 +165,31 @@ class Collector:
                     f"past the end of the recording ({recording_duration:.1f} s); is this the "
                     "annotation file of another recording?",
                 )
+            ends = (events["onset"] + events["duration"]).to_numpy()
+            long = ends > limit
+            if long.any():
+                i = int(np.argmax(long))
+                raise InputFileError(
+                    self.source,
+                    f"event {events['label'].iat[i]!r} at {events['onset'].iat[i]:.1f} s has a "
+                    f"duration of {events['duration'].iat[i]:g} s, which runs past the end of "
+                    f"the recording ({recording_duration:.1f} s)",
+                )
+        self._note_long_events(events)
         return Annotations(hypnogram, events, self.source, self.format, self._warnings())
+
+    def _note_long_events(self, events: pd.DataFrame) -> None:
+        """Warn about unusually long arousals and respiratory events (legal, but rare)."""
+        for kind, limit in LONG_EVENT_S.items():
+            of_kind = events[(events["kind"] == kind) & (events["duration"] > limit)]
+            if len(of_kind):
+                k = int(np.argmax(of_kind["duration"].to_numpy()))
+                self.note(
+                    f"{self.source}: {len(of_kind)} {kind.replace('_', ' ')} event(s) last "
+                    f"longer than {limit:g} s (the longest {of_kind['duration'].iat[k]:g} s at "
+                    f"{of_kind['onset'].iat[k]:.1f} s); every leg movement they cover is "
+                    "associated with them: check the scoring"
+                )
 
     def _check_times(self, onsets: list[float], durations: list[float], labels: list[str]) -> None:
         on = np.asarray(onsets, dtype=float)
@@ -160,12 +200,28 @@ class Collector:
             raise InputFileError(
                 self.source, f"annotation {labels[i]!r} has an invalid onset ({on[i]} s)"
             )
+        huge_on = on > MAX_TIME_S
+        if huge_on.any():
+            i = int(np.argmax(huge_on))
+            raise InputFileError(
+                self.source,
+                f"annotation {labels[i]!r} has an onset of {on[i]:g} s, beyond any recording "
+                f"(more than {MAX_TIME_S:g} s, about {MAX_TIME_S / 86400:.0f} days)",
+            )
         bad_du = np.isinf(du) | (du < 0)
         if bad_du.any():
             i = int(np.argmax(bad_du))
             raise InputFileError(
                 self.source,
                 f"annotation {labels[i]!r} at {on[i]:.1f} s has an invalid duration ({du[i]} s)",
+            )
+        huge_du = du > MAX_TIME_S
+        if huge_du.any():
+            i = int(np.argmax(huge_du))
+            raise InputFileError(
+                self.source,
+                f"annotation {labels[i]!r} at {on[i]:.1f} s has a duration of {du[i]:g} s, "
+                f"beyond any recording (more than {MAX_TIME_S:g} s)",
             )
 
     def _hypnogram(self, recording_duration: float | None) -> Hypnogram | None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from twitchscope.errors import InputFileError
 from twitchscope.io.annotations.codes import CODES_HINT, check_codes, stage_word
-from twitchscope.io.annotations.collect import Collector
+from twitchscope.io.annotations.collect import MAX_TIME_S, Collector
 from twitchscope.io.annotations.model import Annotations
 from twitchscope.io.annotations.text_table import (
     MISSING,
@@ -29,6 +29,7 @@ from twitchscope.io.annotations.text_table import (
     is_integer_text,
     parse_float,
     read_table,
+    shorten,
 )
 
 _STAGE_HEADERS = frozenset({"stage", "stages", "sleep_stage", "sleep stage", "hypnogram", "label"})
@@ -87,6 +88,15 @@ def read_csv_hypnogram(
         if time_kind == "epoch" and not has_header:
             time_kind = _guess_time_kind(source, values, epoch_length)
         onsets = _onsets(source, values, time_kind, epoch_length, lines)
+        huge = np.flatnonzero(~(np.abs(onsets) <= MAX_TIME_S))
+        if huge.size:
+            i = int(huge[0])
+            what = "onset" if time_kind == "onset" else "epoch number"
+            raise InputFileError(
+                source,
+                f"line {lines[i]}: {what} {values[i]:g} puts the stage at {onsets[i]:g} s, beyond "
+                f"any recording (more than {MAX_TIME_S:g} s)",
+            )
     durations = np.full(len(stages), epoch_length)
     if dur_col is not None:
         durations = _column(source, rows, lines, dur_col, "duration", allow_missing=True)
@@ -163,6 +173,14 @@ def _onsets(
     base = 0.0 if values.min() == 0 else 1.0
     if values.min() < 0:
         raise InputFileError(source, f"epoch numbers must be >= 0, got {values.min():g}")
+    huge = np.flatnonzero(values > MAX_TIME_S / epoch_length)
+    if huge.size:
+        i = int(huge[0])
+        raise InputFileError(
+            source,
+            f"line {lines[i]}: epoch number {values[i]:g} is beyond any recording (more than "
+            f"{MAX_TIME_S:g} s of {epoch_length:g} s epochs)",
+        )
     return (values - base) * epoch_length
 
 
@@ -193,7 +211,7 @@ def _stages(
             stage = "UNS"
         stages.append(stage)
     if unknown:
-        shown = ", ".join(f"{t!r} (line {n})" for t, n in list(unknown.items())[:10])
+        shown = ", ".join(f"{shorten(t)!r} (line {n})" for t, n in list(unknown.items())[:10])
         raise InputFileError(
             source,
             f"unknown stage(s) {shown}; stages are W, N1, N2, N3, R, UNS or words such as "

@@ -19,6 +19,8 @@ FORMATS: Final[tuple[str, ...]] = (
     "csv-hypnogram",
     "csv-movements",
     "csv-events",
+    "cap-txt",
+    "dreams-txt",
 )
 
 #: Columns of a reference leg-movement table.

@@ -28,6 +28,7 @@ from twitchscope.errors import InputFileError
 from twitchscope.hypnogram import Hypnogram
 from twitchscope.io.annotations.collect import Collector
 from twitchscope.io.annotations.model import Annotations
+from twitchscope.io.annotations.text_table import is_integer_text, shorten
 from twitchscope.io.annotations.vocabulary import PROFUSION_STAGE_CODES, leg_of_channel
 from twitchscope.io.annotations.xml_safe import (
     check_root,
@@ -106,12 +107,11 @@ def _stage_codes(source: str, stages: Element) -> list[int]:
         if local_tag(element) != "SleepStage":
             continue
         text = (element.text or "").strip()
-        try:
-            codes.append(int(text))
-        except ValueError:
+        if not is_integer_text(text):
             raise InputFileError(
-                source, f"<SleepStage> #{number} is not an integer code ({text!r})"
-            ) from None
+                source, f"<SleepStage> #{number} is not an integer code ({shorten(text)!r})"
+            )
+        codes.append(int(text))
     return codes
 
 

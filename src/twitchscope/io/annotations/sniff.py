@@ -36,10 +36,12 @@ def sniff_format(path: str | Path) -> str:
     """The annotation format of a file: one of :data:`~twitchscope.io.annotations.model.FORMATS`.
 
     EDF/BDF files are recognised by their version field, XML files by their root element
-    (``PSGAnnotation``: NSRR, ``CMPStudyConfig``: Profusion), text tables by their header
-    (``onset`` plus ``trial_type``/``value``/``description``: BIDS events; ``onset``, ``kind``
-    and ``label``: a twitchscope event table; ``leg`` and ``onset``: reference movements;
-    anything else: a CSV hypnogram).
+    (``PSGAnnotation``: NSRR, ``CMPStudyConfig``: Profusion), CAP Sleep Database scorings by
+    their ``Sleep Stage ... Time ... Event`` header line, DREAMS files by a ``[name]`` first line
+    followed by numbers, text tables by their header (``onset`` plus
+    ``trial_type``/``value``/``description``: BIDS events; ``onset``, ``kind`` and ``label``: a
+    twitchscope event table; ``leg`` and ``onset``: reference movements; anything else: a CSV
+    hypnogram).
 
     Raises
     ------
@@ -53,6 +55,13 @@ def sniff_format(path: str | Path) -> str:
     text_start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text_start.startswith(b"<") or p.suffix.lower() == ".xml":
         return xml_format(p)
+    from twitchscope.io.annotations.cap_txt import is_cap_txt
+    from twitchscope.io.annotations.dreams_txt import is_dreams_txt
+
+    if is_cap_txt(head):
+        return "cap-txt"
+    if is_dreams_txt(head):
+        return "dreams-txt"
     header = _first_line(head)
     fields = {f.strip().strip('"').strip().lower() for f in _split_any(header)}
     if "onset" in fields and fields & set(_BIDS_LABEL_COLUMNS):

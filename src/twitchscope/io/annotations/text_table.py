@@ -107,10 +107,22 @@ def parse_float(source: str, text: str, what: str, line: int, *, allow_missing: 
     return value
 
 
+#: Longest digit string read as an integer stage code (codes are one or two digits; Python's
+#: int() refuses more than 4,300 digits with an error that is not a parsing error).
+MAX_CODE_DIGITS = 18
+
+
 def is_integer_text(text: str) -> bool:
     """True for an integer written in digits, optionally signed (``"3"``, ``"-1"``)."""
     stripped = text.strip()
     # one sign at most: int() refuses "--1"
     stripped = stripped[1:] if stripped[:1] in ("+", "-") else stripped
     # isdigit() is also true for superscripts such as "²", which int() refuses.
-    return stripped.isascii() and stripped.isdecimal()
+    return stripped.isascii() and stripped.isdecimal() and len(stripped) <= MAX_CODE_DIGITS
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to about ``limit`` characters for a message, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}...{text[-10:]} ({len(text)} characters)"

@@ -202,8 +202,12 @@ def event_of(label: str) -> EventLabel | None:
 
 
 def leg_of_channel(name: str) -> str:
-    """Leg a channel name records (``"left"``, ``"right"``) or ``""`` when it does not say."""
-    words = set(normalize_label(name).split())
+    """Leg a channel name records (``"left"``, ``"right"``) or ``""`` when it does not say.
+
+    Electrode numbers are ignored (``LLEG1-LLEG2``, as NSRR cohorts such as MrOS name their
+    leg derivations, reads as ``lleg``).
+    """
+    words = {w.rstrip("0123456789") or w for w in normalize_label(name).split()}
     left, right = bool(words & LEFT_CHANNEL_WORDS), bool(words & RIGHT_CHANNEL_WORDS)
     if left == right:
         return ""

@@ -2,18 +2,68 @@
 
 Every parse goes through defusedxml with DTDs forbidden: entity expansion ("billion laughs"),
 external entities and any DTD are refused at once with an error naming the file, never expanded.
+Two more things are refused: XInclude (``<xi:include>`` pulls in other files; ElementTree would
+silently leave the element unexpanded, so the annotations it stands for would be missing), and
+nesting deeper than :data:`MAX_DEPTH` (annotation files are a few levels deep; a document nested
+a million levels deep is an attack on the parser and is stopped within its first kilobytes).
 """
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
+from typing import Final
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from twitchscope.errors import InputFileError
+
+#: Deepest element nesting accepted (NSRR and Profusion files are 3-4 levels deep).
+MAX_DEPTH: Final = 64
+XINCLUDE_NAMESPACES: Final = (
+    "http://www.w3.org/2001/XInclude",
+    "http://www.w3.org/2003/XInclude",
+)
+
+
+class _TooDeep(Exception):
+    """The nesting exceeds :data:`MAX_DEPTH`."""
+
+
+class DefusedXInclude(Exception):
+    """An XInclude element was found (refused: it would read other files)."""
+
+
+def _parse_bounded(data: bytes) -> Element:
+    """Parse with defusedxml, stopping as soon as the nesting exceeds :data:`MAX_DEPTH`."""
+    depth = 0
+    root: Element | None = None
+    for event, element in SafeET.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+    ):
+        if event == "start":
+            depth += 1
+            if root is None:
+                root = element
+            if depth > MAX_DEPTH:
+                raise _TooDeep
+            tag = element.tag
+            if isinstance(tag, str) and tag.startswith("{"):
+                ns = tag[1:].split("}", 1)[0]
+                if ns in XINCLUDE_NAMESPACES:
+                    raise DefusedXInclude(tag)
+        else:
+            depth -= 1
+    if root is None:  # pragma: no cover - expat reports "no element found" first
+        raise ParseError("no element found")
+    return root
 
 
 def parse_xml(path: str | Path) -> Element:
@@ -22,8 +72,9 @@ def parse_xml(path: str | Path) -> Element:
     Raises
     ------
     InputFileError
-        When the file is missing, empty, malformed or truncated XML, or declares a DTD or
-        entities (refused: they are how hostile XML attacks parsers).
+        When the file is missing, empty, malformed or truncated XML, declares a DTD or
+        entities (refused: they are how hostile XML attacks parsers), uses XInclude, or is
+        nested more than :data:`MAX_DEPTH` levels deep.
     """
     p = Path(path)
     try:
@@ -33,7 +84,21 @@ def parse_xml(path: str | Path) -> Element:
     if not data.strip():
         raise InputFileError(p, "is empty")
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = _parse_bounded(data)
+    except _TooDeep:
+        raise InputFileError(
+            p,
+            f"XML is nested more than {MAX_DEPTH} levels deep; annotation files are a few "
+            "levels deep, so it is refused",
+        ) from None
+    except DefusedXInclude:
+        raise InputFileError(
+            p,
+            "XML uses XInclude (<xi:include>), which twitchscope refuses: it would read other "
+            "files; put the annotations in the file itself",
+        ) from None
+    except RecursionError:
+        raise InputFileError(p, "XML is nested too deeply") from None
     except defusedxml.DTDForbidden as exc:
         raise InputFileError(
             p, "XML declares a DTD, which twitchscope refuses (DTDs allow entity-expansion attacks)"
