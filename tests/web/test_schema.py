@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from twitchscope.errors import ValidationError
-from twitchscope.web.schema import SCHEMA_VERSION, SchemaRow, stored_version
-from twitchscope.web.store import WebBase, WebStore
+from twitchscope.web.schema import SCHEMA_VERSION, SchemaRow, WebBase, stored_version
+from twitchscope.web.store import WebStore
 
 #: web_users as the first release of the app created it (no role, no version table).
 V1_USERS = (

@@ -19,13 +19,16 @@ from collections.abc import Callable
 from typing import Final
 
 from sqlalchemy import Connection, Engine, Integer, inspect, select, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from twitchscope.errors import ValidationError
-from twitchscope.web.store import WebBase
 
 #: The layout this twitchscope writes.
 SCHEMA_VERSION: Final[int] = 2
+
+
+class WebBase(DeclarativeBase):
+    """Declarative base of the web app's tables (:mod:`twitchscope.web.store` defines them)."""
 
 
 class SchemaRow(WebBase):
@@ -62,6 +65,8 @@ def stored_version(conn: Connection) -> int | None:
 
 def prepare(engine: Engine, display: str = "the database") -> int:
     """Create or bring the web tables up to :data:`SCHEMA_VERSION`; return the version found.
+
+    Called by :class:`~twitchscope.web.store.WebStore` once every table is defined.
 
     Raises
     ------

@@ -31,9 +31,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from twitchscope.errors import ValidationError
+from twitchscope.web.schema import WebBase, prepare
 
 #: Name of the one user when accounts are off.
 LOCAL_USER: Final[str] = "local"
@@ -52,10 +53,6 @@ def utcnow() -> datetime:
 def token_hash(token: str) -> str:
     """SHA-256 of a session or API token (only hashes are stored)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class WebBase(DeclarativeBase):
-    """Declarative base of the web app's tables."""
 
 
 class UserRow(WebBase):
@@ -282,8 +279,6 @@ class WebStore:
     """
 
     def __init__(self, engine: Engine, display: str = "the database") -> None:
-        from twitchscope.web.schema import prepare
-
         self.engine = engine
         self.schema_version_found = prepare(engine, display)
 

@@ -43,7 +43,14 @@ from twitchscope.web.signals import (
 from twitchscope.web.worker import SIGNAL_CACHE, recording_files
 
 router = APIRouter()
-FILES: Final[tuple[str, ...]] = ("summary.json", "leg_movements.csv", "scored_movements.csv")
+#: The files of a scored night a person may download (names the app wrote, never theirs).
+FILES: Final[tuple[str, ...]] = (
+    "summary.json",
+    "leg_movements.csv",
+    "scored_movements.csv",
+    "twitches.csv",
+    "hypnogram.csv",
+)
 
 
 def index_rows(
@@ -150,7 +157,15 @@ async def recording_page(rec_id: str, ctx: CtxDep) -> Response:
         rows=index_rows(summary),
         summary=summary,
         reviewed=files.get("reviewed") is not None,
-        files=FILES,
+        files=[
+            f
+            for f in FILES
+            if (
+                ctx.state.recording_dir(rec.id)
+                / (REVIEWED_DIR if files.get("reviewed") else OUTPUT_DIR)
+                / f
+            ).exists()
+        ],
         night=night,
         is_owner=rec.user_id == user.id,
         owner=_owner_name(ctx, rec, user),
@@ -212,6 +227,7 @@ async def recording_file(rec_id: str, name: str, ctx: CtxDep) -> Response:
     if not path.exists():
         raise WebError(404, "name", "no such file")
     media = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
+    # served as a download: a browser never renders what a file holds
     return FileResponse(path, media_type=media, filename=f"{rec.id[:8]}-{which}-{name}")
 
 
