@@ -96,7 +96,10 @@ class LiveServer:
         raise TimeoutError(rec_id)
 
 
-def start_server(config: WebConfig) -> tuple[Any, threading.Thread, AppState]:
+def start_server(
+    config: WebConfig, sock: socket.socket | None = None
+) -> tuple[Any, threading.Thread, AppState]:
+    """Serve the app from a thread; on ``sock`` (already bound to ``config.port``) when given."""
     import uvicorn
 
     state = build_state(config)
@@ -104,7 +107,9 @@ def start_server(config: WebConfig) -> tuple[Any, threading.Thread, AppState]:
     server = uvicorn.Server(
         uvicorn.Config(app, host=config.host, port=config.port, log_level="warning", lifespan="on")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock] if sock else None}, daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -117,12 +122,17 @@ def start_server(config: WebConfig) -> tuple[Any, threading.Thread, AppState]:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data = tmp_path_factory.mktemp("webdata")
-    port = free_port()
+    # The server gets the socket bound here: a port found free and bound later could be taken
+    # in between by another test run on the same machine.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     config = WebConfig(data_dir=data, port=port, max_upload_bytes=50 * 1024 * 1024)
-    server, thread, state = start_server(config)
+    server, thread, state = start_server(config, sock)
     yield LiveServer(f"http://127.0.0.1:{port}", state, data)
     server.should_exit = True
     thread.join(timeout=10)
+    sock.close()
 
 
 @pytest.fixture(scope="session")
@@ -177,3 +187,20 @@ def assert_not_blank(path: Path) -> None:
     grey = img[..., :3].mean(axis=2)
     assert float(grey.std()) > 0.05, f"{path} looks blank"
     assert len(np.unique((grey * 255).astype(np.uint8))) > 20, f"{path} has too few shades"
+
+
+@pytest.fixture(scope="session")
+def scored(live: LiveServer, night: Night) -> str:
+    """The id of the test night, uploaded through the API and scored (shared by page tests)."""
+    import httpx
+
+    with night.edf.open("rb") as fh:
+        r = httpx.post(
+            live.url + "/api/recordings",
+            files={"recording": ("night.edf", fh, "application/octet-stream")},
+            timeout=60,
+        )
+    assert r.status_code == 202, r.text
+    rec_id = str(r.json()["id"])
+    assert live.wait_done(rec_id) == "done"
+    return rec_id
