@@ -9,7 +9,9 @@ Usage::
 
 Seeds come from ``benchmarks/seeds.py`` (tune only on the tuning set; the held-out set is never
 looked at while tuning). Only a full run over the held-out seeds and every scenario writes
-``benchmarks/results/accuracy.md``; any other run writes ``benchmarks/_data/accuracy_<set>.md``.
+``benchmarks/results/accuracy.md`` and ``accuracy.json`` (the same figures for tools); any other
+run writes ``benchmarks/_data/accuracy_<set>.md`` and ``.json``. ``--set tuning`` runs tuning
+seeds 0-4 unless ``--seeds`` names others (e.g. ``--set tuning --seeds 100 101 102 103 104``).
 
 For every scenario of :data:`twitchscope.simulate.SCENARIOS` and every seed, a full night (7-10.5 h,
 the rate and mains drawn per night; EDF+D where the night has recording pauses) is simulated and
@@ -335,6 +337,11 @@ def _paths(label: str) -> tuple[Path, Path, Path]:
     return DATA / f"accuracy_{label}_nights.csv", DATA / f"accuracy_{label}_durations.csv", md
 
 
+def _json_path(label: str) -> Path:
+    """The JSON beside a run label's markdown."""
+    return _paths(label)[2].with_suffix(".json")
+
+
 def run(
     scenarios: list[str], seeds: list[int], jobs: int, hours: float | None, label: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -581,6 +588,47 @@ def notes(df: pd.DataFrame, dd: pd.DataFrame, label: str) -> list[str]:
     return out
 
 
+def targets(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each target with twitchscope's figure and whether it is met (all time, as the notes)."""
+    ts_f1 = _per_leg(df, "ts")
+    fw = few(df)
+    few_p = float(fw["ts_p_all"].min()) if len(fw) else float("nan")
+    _, icc_w = _agreement(df, "ts_plms_wasm", "truth_plms_wasm")
+    rows = [
+        ("per-leg event F1, mean", float(ts_f1.mean()), TARGET_F1_MEAN),
+        ("per-leg event F1, lowest night and leg", float(ts_f1.min()), TARGET_F1_MIN),
+        ("precision on nights with few movements, lowest", few_p, TARGET_FEW_PRECISION),
+        ("PLMS index ICC(2,1) against the WASM 2016 truth", float(icc_w), TARGET_ICC),
+    ]
+    return [{"target": name, "value": v, "at_least": t, "met": bool(v >= t)} for name, v, t in rows]
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (NaN as null)."""
+    out: list[dict[str, Any]] = json.loads(table.to_json(orient="records"))
+    return out
+
+
+def render_json(df: pd.DataFrame, dd: pd.DataFrame, command: str, label: str) -> str:
+    """The run's figures as JSON: targets, overall and per-scenario tables, duration table,
+    every night's row (the markdown's source, for tools that read the figures)."""
+    table, overall = summarise(df)
+    doc = {
+        "set": label,
+        "seeds": sorted(int(x) for x in df["seed"].unique()),
+        "tuning_seeds": list(TUNING_SEEDS),
+        "held_out_seeds": list(HELD_OUT_SEEDS),
+        "command": command,
+        "machine": _run_facts(label),
+        "targets": targets(df),
+        "overall": _records(overall),
+        "per_scenario": _records(table),
+        "duration_error": _records(duration_table(dd)),
+        "nights": _records(df),
+    }
+    return json.dumps(doc, indent=1) + "\n"
+
+
 def _run_facts(label: str) -> list[str]:
     """The machine facts recorded by the run, or today's with a note when it recorded none."""
     path = _facts_path(label)
@@ -717,7 +765,11 @@ def main() -> None:
         print(f"{len(df)} nights in {time.perf_counter() - t0:.0f} s")
     md.parent.mkdir(parents=True, exist_ok=True)
     md.write_text(render(df, dd, command.strip(), label), encoding="utf-8")
-    print(f"written to {md}" + ("" if recorded else " (not the recorded results)"))
+    _json_path(label).write_text(render_json(df, dd, command.strip(), label), encoding="utf-8")
+    print(
+        f"written to {md} and {_json_path(label).name}"
+        + ("" if recorded else " (not the recorded results)")
+    )
     table, overall = summarise(df)
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(overall.to_string(index=False))
