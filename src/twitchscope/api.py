@@ -15,17 +15,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from twitchscope.errors import InputFileError
-from twitchscope.hypnogram import Hypnogram
-from twitchscope.prepare import PreparedInputs, prepare
 from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
-from twitchscope.results import ScoreResult
-from twitchscope.scoring.rules import RuleSet, get_rules
+
+# Only light modules at the top: score_to_dir starts decoding the recording on a thread
+# (numpy only) and loads pandas, the annotation readers and the scorer meanwhile.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from twitchscope._threads import Background
+    from twitchscope.detect.result import LegDetection
+    from twitchscope.hypnogram import Hypnogram
+    from twitchscope.io.recording import Recording
+    from twitchscope.prepare import PreparedInputs, SignalsRead, prepare
+    from twitchscope.results import ScoreResult
+    from twitchscope.scoring.rules import RuleSet
+
+
+def __getattr__(name: str) -> Any:
+    # prepare and PreparedInputs stay importable from here (imported on first use)
+    if name in ("prepare", "PreparedInputs"):
+        import twitchscope.prepare
+
+        return getattr(twitchscope.prepare, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Movements",
@@ -54,14 +69,47 @@ class Movements:
 
 
 def detect_movements(inputs: PreparedInputs, rules: RuleSet) -> Movements:
-    """Detect leg movements on both legs' EMG (see :func:`twitchscope.detect.detect_legs`)."""
-    from twitchscope.detect import detect_legs
+    """Detect leg movements on both legs' EMG (as :func:`twitchscope.detect.detect_legs`).
 
-    if inputs.left is None or inputs.right is None:
+    The legs run on two threads (see :mod:`twitchscope._threads`); the result is the same as
+    one after the other.
+    """
+    from twitchscope.detect.ecg import r_peak_times
+
+    left, right = inputs.left, inputs.right
+    if left is None or right is None:
         raise InputFileError(inputs.source, "the leg signals were not loaded")
-    dl, dr = detect_legs(
-        inputs.left, inputs.right, rules=rules, ecg=inputs.ecg, r_times=inputs.r_times
+    r_times = inputs.r_times
+    if r_times is None and inputs.ecg is not None:
+        r_times = r_peak_times(inputs.ecg)  # once for both legs
+    from twitchscope.prepare import SignalsRead
+
+    return _movements(_detect_both(SignalsRead(left, right, r_times), rules), inputs)
+
+
+def _detect_both(signals: SignalsRead, rules: RuleSet) -> list[LegDetection]:
+    """Both legs' detections, the legs on two threads (numpy releases the GIL in its loops).
+
+    The same results as one leg after the other: the warnings in the same order, the left
+    leg's error first.
+    """
+    from twitchscope._threads import run_all
+    from twitchscope.detect import detect_leg_movements
+
+    r_times = signals.r_times
+    return run_all(
+        [
+            lambda: detect_leg_movements(signals.left, "left", rules=rules, r_times=r_times),
+            lambda: detect_leg_movements(signals.right, "right", rules=rules, r_times=r_times),
+        ]
     )
+
+
+def _movements(detections: list[LegDetection], inputs: PreparedInputs) -> Movements:
+    """The two legs' detections as one table of movements to score."""
+    import pandas as pd
+
+    dl, dr = detections
     table = pd.concat([dl.movements, dr.movements], ignore_index=True)
     table = table.sort_values(["onset", "leg"], kind="stable").reset_index(drop=True)
     excluded = pd.concat(
@@ -82,6 +130,9 @@ def reference_movements(
     movements: pd.DataFrame | str | PathLike[str], inputs: PreparedInputs
 ) -> Movements:
     """Leg movements a person (or another tool) already marked: a table or an annotation file."""
+    import numpy as np
+    import pandas as pd
+
     from twitchscope.validate.compare import normalise_movements
 
     if isinstance(movements, pd.DataFrame):
@@ -111,6 +162,9 @@ def reference_movements(
 
 def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> ScoreResult:
     """Score the movements with the rules, stages and events of ``inputs``."""
+    import numpy as np
+
+    from twitchscope.results import ScoreResult
     from twitchscope.scoring import score_leg_movements
 
     scoring = score_leg_movements(
@@ -162,22 +216,42 @@ def _run_score(
     movements: pd.DataFrame | str | PathLike[str] | None,
     stage_codes: Mapping[int, str] | str | None,
 ) -> ScoreResult:
-    """The read, detect (or reference) and score steps, timed and reported by ``steps``."""
+    """The read, detect (or reference) and score steps, timed and reported by ``steps``.
+
+    A recording given as a file path is read and detected on threads from the start
+    (:class:`_Pipeline`) while the annotation readers and the scorer load; the steps report
+    when their results are ready.
+    """
+    from twitchscope.scoring.rules import get_rules
+
     rs = get_rules(rules)
+    pipeline = (
+        _Pipeline(recording, left, right, rs)
+        if movements is None and isinstance(recording, str | PathLike)
+        else None
+    )
     with steps.step("read", "reading the recording") as end:
-        inputs = prepare(
-            recording,
-            hypnogram=hypnogram,
-            events=events,
-            left=left,
-            right=right,
-            load_signals=movements is None,
-            stage_codes=stage_codes,
-        )
+        if pipeline is not None:
+            inputs = pipeline.inputs(hypnogram, events, stage_codes)
+        else:
+            from twitchscope.prepare import prepare
+
+            inputs = prepare(
+                recording,
+                hypnogram=hypnogram,
+                events=events,
+                left=left,
+                right=right,
+                load_signals=movements is None,
+                stage_codes=stage_codes,
+            )
         end("read the recording")
     if movements is None:
         with steps.step("detect", "detecting leg movements") as end:
-            mv = detect_movements(inputs, rs)
+            if pipeline is not None:
+                mv = _movements(pipeline.detections(), inputs)
+            else:
+                mv = detect_movements(inputs, rs)
             end(f"detected {len(mv.table)} leg movements")
     else:
         with steps.step("reference", "reading reference leg movements") as end:
@@ -187,6 +261,61 @@ def _run_score(
         result = score_prepared(inputs, mv, rs)
         end(f"scored ({rs.name})")
     return result
+
+
+class _Pipeline:
+    """Reading and detection of a recording file on threads, started at once.
+
+    One thread opens the file and decodes the legs and the ECG (:func:`read_signals`, which
+    shares the work with a second thread); a second job detects both legs as soon as they are
+    decoded (:func:`_detect_both`). Both need numpy only until the movement tables are built,
+    so they run while the calling thread loads pandas and the readers of the annotations.
+    Errors are raised where the serial code would raise them, in the same order.
+    """
+
+    def __init__(self, path: str | PathLike[str], left: str | None, right: str | None,
+                 rules: RuleSet) -> None:  # fmt: skip
+        from twitchscope._threads import Background
+
+        self.reader: Background[tuple[Recording, SignalsRead]] = Background(
+            lambda: self._read(path, left, right), name="twitchscope-read"
+        )
+        self.detector: Background[list[LegDetection]] = Background(
+            lambda: _detect_both(self.reader.result()[1], rules), name="twitchscope-detect"
+        )
+
+    @staticmethod
+    def _read(
+        path: str | PathLike[str], left: str | None, right: str | None
+    ) -> tuple[Recording, SignalsRead]:
+        from twitchscope.io.recording import open_recording
+        from twitchscope.prepare import read_signals
+
+        rec = open_recording(path)
+        try:
+            return rec, read_signals(rec, left, right)
+        except BaseException:
+            rec.close()
+            raise
+
+    def inputs(
+        self,
+        hypnogram: Hypnogram | str | PathLike[str] | None,
+        events: pd.DataFrame | str | PathLike[str] | None,
+        stage_codes: Mapping[int, str] | str | None,
+    ) -> PreparedInputs:
+        """The prepared inputs: stages and events read here, signals from the reading thread."""
+        from twitchscope.prepare import check_stage_codes, prepare_read
+
+        check_stage_codes(stage_codes, hypnogram)  # as prepare(): before the recording's errors
+        rec, signals = self.reader.result()
+        return prepare_read(
+            rec, signals, hypnogram=hypnogram, events=events, stage_codes=stage_codes
+        )
+
+    def detections(self) -> list[LegDetection]:
+        """Both legs' detections (waits for them)."""
+        return self.detector.result()
 
 
 def score(

@@ -84,4 +84,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    from twitchscope._threads import single_threaded_blas
+
+    # before numpy loads: the command runs its own threads (one per leg), and BLAS threads
+    # spinning beside them on a busy machine cost more CPU than the whole detection
+    single_threaded_blas()
     sys.exit(main())
