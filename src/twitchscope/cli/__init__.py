@@ -116,6 +116,7 @@ def _exit(code: int) -> None:
     for it) the normal exit is taken.
     """
     import atexit
+    import contextlib
     import os
     import threading
 
@@ -124,8 +125,7 @@ def _exit(code: int) -> None:
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        # a closed pipe (``| head``): nothing more can be said
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (``| head``): nothing more to say
-            pass
     os._exit(code)
