@@ -1,12 +1,15 @@
 # twitchscope: two commands on a fresh machine.
 #   make demo  - set up .venv, simulate the built-in example night, read it back, score it, report.
-#   make test  - set up .venv with the test extras, then ruff, mypy and pytest.
+#   make test  - set up the system pieces the tests use (scripts/setup_system.sh: chromium, Pango
+#                and fonts, PostgreSQL; installed and started when root, else named with the
+#                command to install them), .venv with the test extras, then ruff, mypy and pytest.
+#                Each step says how long it took.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo_output
 
-.PHONY: demo test lint typecheck pytest bench fuzz clean venv
+.PHONY: demo test system lint typecheck pytest bench fuzz clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +20,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@t0=$$(date +%s); $(BIN)/python -m pip install --quiet -e '.[test]' \
+	  && echo "make: pip install of the test extras took $$(( $$(date +%s) - t0 )) s"
 	touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed
@@ -25,16 +29,22 @@ venv: $(VENV)/.installed
 demo: $(VENV)/.installed
 	bash scripts/demo.sh $(BIN) $(DEMO)
 
+# System packages and services of the tests (see the script's header); quick when in place.
+system:
+	bash scripts/setup_system.sh
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	@t0=$$(date +%s); $(BIN)/ruff check src tests benchmarks \
+	  && echo "make: ruff took $$(( $$(date +%s) - t0 )) s"
 
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy
+	@t0=$$(date +%s); $(BIN)/mypy && echo "make: mypy took $$(( $$(date +%s) - t0 )) s"
 
+# --durations: the slowest tests, to keep make test well inside CI's time.
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
-test: lint typecheck pytest
+test: system lint typecheck pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -10,15 +10,15 @@ ts="$bin/twitchscope"
 mkdir -p "$out"
 night="$out/example_night.edf"
 
-echo "== 1/5 simulate the example night (scenario rls, seed 7) =="
-"$ts" simulate --scenario rls --seed 7 --force "$night"
+echo "== 1/5 simulate the example night (scenario rls, seed 7, with the other twitch kinds) =="
+"$ts" simulate --scenario rls --seed 7 --twitches --force "$night"
 
 echo
 echo "== 2/5 read it back =="
 "$ts" info "$night"
 
 echo
-echo "== 3/5 detect and score leg movements (WASM 2016) =="
+echo "== 3/5 detect and score leg movements (WASM 2016) and the other twitch kinds =="
 "$ts" score "$night" --out "$out/score"
 
 echo
@@ -38,6 +38,7 @@ echo "== and the report to take to the doctor (answers, labs and the night on a 
 echo
 echo "Reports written:"
 echo "  $out/score/report.html          (the night: indices, overview, intervals)"
+echo "  $out/score/twitches.csv         (hypnic jerks, EFM, ALMA, foot tremor, long movements, tremor)"
 echo "  $out/assessment/assessment.html (the clinical picture)"
 echo "  $out/doctor_report.html         (for the doctor; --out report.pdf with the pdf extra)"
 echo "Exports:"

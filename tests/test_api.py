@@ -235,11 +235,11 @@ def test_score_to_dir_is_the_whole_command_with_progress(
     assert s["plms_index"] == pytest.approx(result.indices["plms_index"])
     # two events per step, in order, plain data
     assert [(e.step, e.finished) for e in events] == [
-        (step, fin) for step in ("read", "detect", "score", "write", "report")
+        (step, fin) for step in ("read", "detect", "score", "twitches", "write", "report")
         for fin in (False, True)
     ]  # fmt: skip
-    assert all(e.total == 5 for e in events)
-    assert [e.done for e in events if e.finished] == [1, 2, 3, 4, 5]
+    assert all(e.total == 6 for e in events)
+    assert [e.done for e in events if e.finished] == [1, 2, 3, 4, 5, 6]
     assert events[-1].fraction == 1.0
     assert all(e.seconds == 0.0 for e in events if not e.finished)
     assert all(e.seconds >= 0.0 for e in events)
@@ -251,8 +251,8 @@ def test_score_progress_and_no_report(night: tuple[SimulatedNight, Path], tmp_pa
     sim, path = night
     events: list[ProgressEvent] = []
     res = twitchscope.score(path, movements=sim.movements, progress=events.append)
-    assert [e.step for e in events if e.finished] == ["read", "reference", "score"]
-    assert {e.total for e in events} == {3}
+    assert [e.step for e in events if e.finished] == ["read", "reference", "score", "twitches"]
+    assert {e.total for e in events} == {4}
     assert res.mode == "reference"
     steps: list[str] = []
     twitchscope.score_to_dir(
@@ -262,7 +262,7 @@ def test_score_progress_and_no_report(night: tuple[SimulatedNight, Path], tmp_pa
         report=False,
         progress=lambda e: steps.append(e.step) if e.finished else None,
     )
-    assert steps == ["read", "reference", "score", "write"]
+    assert steps == ["read", "reference", "score", "twitches", "write"]
     assert not (tmp_path / "o" / "report.html").exists()
 
 

@@ -11,13 +11,14 @@ which the CLI, the web app and the cohort runner call alike. Both report each st
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twitchscope.errors import InputFileError
+from twitchscope.errors import InputFileError, ValidationError
 from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
 
 # Only light modules at the top: score_to_dir starts decoding the recording on a thread
@@ -160,8 +161,31 @@ def reference_movements(
     return Movements(table=table, source=source, warnings=warnings)
 
 
+def detect_other_twitches(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> Any:
+    """The other twitch kinds of the night (:func:`twitchscope.detect.twitches.detect_twitches`).
+
+    With the leg EMG loaded every kind is assessed; with reference movements only (no signals)
+    long movements are, and the EMG-defined kinds are reported as not assessed.
+    """
+    from twitchscope.detect.twitches import detect_twitches, twitches_from_movements
+
+    if inputs.left is not None and inputs.right is not None:
+        return detect_twitches(
+            inputs.left,
+            inputs.right,
+            movements=movements.table,
+            hypnogram=inputs.hypnogram,
+            bandpass_hz=rules.bandpass_hz,
+            r_times=inputs.r_times,
+        )
+    return twitches_from_movements(
+        movements.table, hypnogram=inputs.hypnogram, duration=inputs.recording_duration
+    )
+
+
 def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> ScoreResult:
-    """Score the movements with the rules, stages and events of ``inputs``."""
+    """Score the movements with the rules, stages and events of ``inputs`` (the other twitch
+    kinds are added by :func:`detect_other_twitches`; they never enter the PLM indices)."""
     import numpy as np
 
     from twitchscope.results import ScoreResult
@@ -215,21 +239,41 @@ def _run_score(
     right: str | None,
     movements: pd.DataFrame | str | PathLike[str] | None,
     stage_codes: Mapping[int, str] | str | None,
+    twitches: bool = True,
+    stage: str | None = None,
 ) -> ScoreResult:
-    """The read, detect (or reference) and score steps, timed and reported by ``steps``.
+    """The read, detect (or reference) and score steps, timed and reported by ``steps``; with
+    ``stage="auto"`` an automatic staging step first, with ``twitches`` a twitch-kinds step.
 
     A recording given as a file path is read and detected on threads from the start
-    (:class:`_Pipeline`) while the annotation readers and the scorer load; the steps report
-    when their results are ready.
+    (:class:`_Pipeline`) while the annotation readers, the scorer and (with ``stage="auto"``)
+    the stager load and run; the steps report when their results are ready.
     """
     from twitchscope.scoring.rules import get_rules
 
     rs = get_rules(rules)
+    if stage is not None:
+        if stage != "auto":
+            raise ValidationError("stage", f"the only value is 'auto', got {stage!r}")
+        if hypnogram is not None:
+            raise ValidationError(
+                "stage", "'auto' stages a recording without hypnogram; drop the hypnogram"
+            )
+        if not isinstance(recording, str | PathLike):
+            raise ValidationError("stage", "'auto' needs the recording's file")
     pipeline = (
         _Pipeline(recording, left, right, rs)
         if movements is None and isinstance(recording, str | PathLike)
         else None
     )
+    auto = None
+    if stage is not None:
+        from twitchscope.staging import stage_automatically
+
+        with steps.step("stage", "staging the night automatically (YASA)") as end:
+            auto = stage_automatically(recording)
+            hypnogram = auto.hypnogram
+            end(f"staged {auto.hypnogram.n_epochs} epochs automatically")
     with steps.step("read", "reading the recording") as end:
         if pipeline is not None:
             inputs = pipeline.inputs(hypnogram, events, stage_codes)
@@ -260,6 +304,15 @@ def _run_score(
     with steps.step("score", f"scoring ({rs.name})") as end:
         result = score_prepared(inputs, mv, rs)
         end(f"scored ({rs.name})")
+    if twitches:
+        with steps.step("twitches", "finding the other twitch kinds") as end:
+            tw = detect_other_twitches(inputs, mv, rs)
+            result = dataclasses.replace(result, twitches=tw)
+            end(f"found {len(tw.events)} other twitch events")
+    if auto is not None:
+        from twitchscope.staging import mark_automatic
+
+        result = mark_automatic(result, auto)
     return result
 
 
@@ -329,6 +382,8 @@ def score(
     movements: pd.DataFrame | str | PathLike[str] | None = None,
     stage_codes: Mapping[int, str] | str | None = None,
     progress: ProgressCallback | None = None,
+    twitches: bool = True,
+    stage: str | None = None,
 ) -> ScoreResult:
     """Detect (or take) leg movements of one night and score them to WASM 2016 or AASM.
 
@@ -357,8 +412,15 @@ def score(
         (see :func:`twitchscope.prepare.stage_code_mapping`); codes differ between tools, so
         none is assumed.
     progress : callable, optional
-        Called with a :class:`~twitchscope.progress.ProgressEvent` when each step (``read``,
-        ``detect`` or ``reference``, ``score``) starts and ends.
+        Called with a :class:`~twitchscope.progress.ProgressEvent` when each step (``stage``,
+        ``read``, ``detect`` or ``reference``, ``score``, ``twitches``) starts and ends.
+    twitches : bool
+        Also find the other twitch kinds (hypnic jerks, fragmentary myoclonus, ALMA, hypnagogic
+        foot tremor, long movements, tremor: ``result.twitches``). They never enter the PLM
+        indices.
+    stage : {"auto"}, optional
+        Stage a recording without hypnogram automatically from its EEG (YASA, the ``staging``
+        extra): the result is marked automatic (``result.staging``, a first warning).
 
     Returns
     -------
@@ -371,7 +433,7 @@ def score(
     """
     return _run_score(
         recording,
-        StepTimer(progress, total=3),
+        StepTimer(progress, total=3 + int(twitches) + int(stage is not None)),
         hypnogram=hypnogram,
         events=events,
         rules=rules,
@@ -379,6 +441,8 @@ def score(
         right=right,
         movements=movements,
         stage_codes=stage_codes,
+        twitches=twitches,
+        stage=stage,
     )
 
 
@@ -395,6 +459,8 @@ def score_to_dir(
     stage_codes: Mapping[int, str] | str | None = None,
     report: bool = True,
     progress: ProgressCallback | None = None,
+    twitches: bool = True,
+    stage: str | None = None,
 ) -> ScoreResult:
     """Score one night and write the output contract of ``twitchscope score`` into ``out``.
 
@@ -409,8 +475,10 @@ def score_to_dir(
     out : path-like
         Output directory, created when missing; an existing file of that name is an error
         (checked before any work).
-    hypnogram, events, rules, left, right, movements, stage_codes
-        As for :func:`score`.
+    hypnogram, events, rules, left, right, movements, stage_codes, twitches, stage
+        As for :func:`score` (``twitches.csv`` and, with ``stage="auto"``,
+        ``hypnogram_auto.csv`` are written too). Ankle accelerometer files are scored by
+        :func:`twitchscope.accelerometer.score_accelerometer_to_dir`.
     report : bool
         Also draw ``report.html`` (default True).
     progress : callable, optional
@@ -430,7 +498,9 @@ def score_to_dir(
     from twitchscope.outputs import check_output_dir, write_outputs, write_report
 
     d = check_output_dir(out)
-    steps = StepTimer(progress, total=5 if report else 4)
+    steps = StepTimer(
+        progress, total=(5 if report else 4) + int(twitches) + int(stage is not None)
+    )
     result = _run_score(
         recording,
         steps,
@@ -441,6 +511,8 @@ def score_to_dir(
         right=right,
         movements=movements,
         stage_codes=stage_codes,
+        twitches=twitches,
+        stage=stage,
     )
     with steps.step("write", "writing tables, summary and exports") as end:
         write_outputs(result, d, report=False)

@@ -23,6 +23,16 @@
     The scored movements as EDF+ annotations: an annotation-only EDF+C file with the recording's
     start date and time, to open beside the recording in a viewer such as EDFbrowser; texts like
     ``"PLMS both, arousal"`` (see :func:`twitchscope.exports.movement_annotations`).
+``twitches.csv``
+    One row per other twitch event (hypnic jerk, fragmentary myoclonus stretch, ALMA,
+    hypnagogic foot tremor, long movement, tremor): ``kind``, ``leg``, ``onset``, ``duration``,
+    ``stage``, ``bursts``, ``frequency_hz``, ``amplitude_uv``, ``rate_per_min``; summary.json
+    ``twitches`` holds counts and indices per kind and the EFM verdict. None of them counts
+    towards the PLM indices.
+``hypnogram_auto.csv``
+    With automatic staging (``score --stage auto``): the automatic hypnogram, one row per epoch
+    with its confidence and stage probabilities; summary.json ``staging`` describes it and
+    ``hypnogram_automatic`` is true.
 ``report.html``
     The report (see :mod:`twitchscope.report.score_report`).
 
@@ -84,6 +94,7 @@ FILES: Final[tuple[str, ...]] = (
     "summary.json",
     "summary.csv",
     "scored_movements.edf",
+    "twitches.csv",
     "report.html",
 )
 _FLOAT_FORMAT: Final[str] = "%.4f"
@@ -221,6 +232,12 @@ def write_outputs(
         hyp = hypnogram_table(result)
         if hyp is not None:
             hyp.to_csv(d / "hypnogram.csv", index=False, float_format=_FLOAT_FORMAT)
+        if result.twitches is not None:
+            result.twitches.events.to_csv(
+                d / "twitches.csv", index=False, float_format=_FLOAT_FORMAT
+            )
+        if result.staging is not None:
+            result.staging.table().to_csv(d / "hypnogram_auto.csv", index=False)
     except OSError as exc:
         where = exc.filename if exc.filename else d
         raise InputFileError(where, f"cannot write ({exc.strerror or exc})") from None

@@ -148,6 +148,12 @@ class ScoreResult:
     excluded_s: dict[str, float] = field(default_factory=dict)
     hypnogram_source: str = ""
     events_source: str = ""
+    #: Other twitch kinds (a :class:`~twitchscope.detect.twitches.TwitchResult`), None when
+    #: not assessed; none of them counts towards the PLM indices.
+    twitches: Any = None
+    #: The automatic staging (a :class:`~twitchscope.staging.AutoStaging`) when the hypnogram
+    #: was staged automatically (``score --stage auto``), else None.
+    staging: Any = None
 
     @property
     def has_hypnogram(self) -> bool:

@@ -77,5 +77,10 @@ def build_summary(result: ScoreResult) -> dict[str, Any]:
         for leg in ("left", "right")
     }
     out["n_scored_movements"] = len(result.scored)
+    if result.twitches is not None:
+        out["twitches"] = result.twitches.to_dict()
+    if result.staging is not None:
+        out["staging"] = result.staging.summary()
+        out["hypnogram_automatic"] = True
     safe: dict[str, Any] = json_safe(out)
     return safe

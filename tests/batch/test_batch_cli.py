@@ -97,6 +97,10 @@ def test_ctrl_c_keeps_finished_nights_and_the_same_command_resumes(
     proc = subprocess.Popen(
         cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    # Ctrl-C once the first night is in place. The driver may not have received that night's
+    # outcome yet: the run still counts it (it is on disk), so the result does not depend on
+    # how fast the driver is scheduled. Five nights of scoring are left as margin for the
+    # signal to land before the run ends by itself.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any((out / "nights").glob("n*")):
         time.sleep(0.02)
@@ -108,7 +112,7 @@ def test_ctrl_c_keeps_finished_nights_and_the_same_command_resumes(
     finished = pd.read_parquet(out / "nights.parquet")
     assert 1 <= len(finished) < 6 and set(finished["status"]) == {"done"}
     kept = len(list((out / "nights").iterdir()))
-    assert kept >= len(finished)
+    assert kept == len(finished)  # the table lists every night whose folder is in place
 
     again = subprocess.run([*cmd, "-q"], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr

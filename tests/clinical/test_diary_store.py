@@ -2,13 +2,14 @@
 a real PostgreSQL database.
 
 PostgreSQL: the tests use ``$TWITCHSCOPE_TEST_POSTGRES_URL`` or, when unset, the fixed local URL
-that ``scripts/setup_system.sh`` prepares in CI; the ``postgres`` cases skip, with the reason,
-when nothing answers there.
+that ``scripts/setup_system.sh`` prepares; the ``postgres`` cases skip, with the reason,
+when nothing answers there (in CI that is a failure, see tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from twitchscope.clinical.diary import (
     make_episode,
 )
 from twitchscope.clinical.diary.csv_io import diary_csv_text
-from twitchscope.clinical.diary.models import SCHEMA_VERSION, Base
+from twitchscope.clinical.diary.models import SCHEMA_VERSION
 from twitchscope.errors import InputFileError, ValidationError
 
 DEFAULT_PG_URL = "postgresql+psycopg://twitchscope:twitchscope@127.0.0.1:5432/twitchscope_test"
@@ -57,24 +58,35 @@ def postgres_url() -> str:
     return PG_URL
 
 
-def _drop_all(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        Base.metadata.drop_all(engine)
-    finally:
-        engine.dispose()
+def _in_schema(url: str, schema: str) -> str:
+    """``url`` with its connections using ``schema`` (search_path) first."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return u.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where a fresh, empty diary lives: a SQLite file, or the PostgreSQL test database."""
+    """Where a fresh, empty diary lives: a SQLite file, or a new schema of its own in the
+    PostgreSQL test database (never the shared ``public`` schema: test runs in other checkouts
+    use the same database at the same time)."""
     if request.param == "sqlite":
         yield str(tmp_path / "diary.sqlite")
         return
     url = request.getfixturevalue("postgres_url")
-    _drop_all(url)
-    yield url
-    _drop_all(url)
+    schema = f"diary_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield _in_schema(url, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def episode(start: str, **kw: object) -> EpisodeEntry:
@@ -269,6 +281,34 @@ def test_patterns_from_the_store(target: str) -> None:
             store.add_episode(episode(f"2026-10-{day:02d} 23:00"))
     p = compute_patterns(load_diary(target), today=date(2026, 10, 28))
     assert p.n_episodes == 28 and p.evening_night_peak is True and p.trend == "stable"
+
+
+def test_opening_a_new_diary_at_once_from_several_connections(target: str) -> None:
+    """Two commands (or a command and the web app) opening a new diary at the same moment:
+    both find no tables; without a lock on creation the second CREATE TABLE failed
+    (PostgreSQL: duplicate ``pg_type_typname_nsp_index`` key; SQLite: table already exists)."""
+    import threading
+
+    n = 6
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            barrier.wait(timeout=30)
+            DiaryStore(target).close()
+        except BaseException as exc:  # collected and reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with DiaryStore(target, create=False) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.episodes() == []
 
 
 # --- SQLite-only behaviour --------------------------------------------------------------

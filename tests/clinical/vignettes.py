@@ -1470,6 +1470,44 @@ VIGNETTES += [
     ),
 ]
 
+
+def with_twitches(rec: dict[str, Any], counts: dict[str, Any], efm: str) -> dict[str, Any]:
+    """``rec`` with a ``twitches`` block as `twitchscope score` writes it."""
+    efm_block = {"verdict": efm, "minutes_meeting_rule": 25.0}
+    return {**rec, "twitches": {"counts": counts, "efm": efm_block}}
+
+
+_NO_TWITCH = {"hypnic_jerk": 0, "alma": 0, "hypnagogic_foot_tremor": 0, "tremor": 0,
+              "long_movement": 0, "fragmentary_myoclonus": 0}  # fmt: skip
+
+# --- other twitch kinds on a recording (ICSD-3 sleep starts; AASM 2020; MDS tremor consensus)
+VIGNETTES += [
+    V(
+        "hypnic jerks on a recording, below the PLMS cut-off: benign sleep starts",
+        person(sleep_complaint=False),
+        S,
+        {"hypnic_jerks"},
+        recording=with_twitches(summary(4), {**_NO_TWITCH, "hypnic_jerk": 3}, "not excessive"),
+    ),
+    V(
+        "excessive fragmentary myoclonus and a leg tremor on a recording",
+        person(sleep_complaint=False),
+        D,
+        {"excessive_fragmentary_myoclonus", "rhythmic_leg_tremor"},
+        recording=with_twitches(summary(4), {**_NO_TWITCH, "tremor": 2}, "excessive"),
+    ),
+    V(
+        "ALMA and hypnagogic foot tremor on a recording: usually benign",
+        person(sleep_complaint=False),
+        S,
+        {"alma_or_foot_tremor"},
+        recording=with_twitches(
+            summary(4), {**_NO_TWITCH, "alma": 2, "hypnagogic_foot_tremor": 1}, "not excessive"
+        ),
+    ),
+]
+
+
 _ASSESSED: dict[str, Any] = {}
 
 

@@ -278,11 +278,14 @@ def test_speed_3000_movements() -> None:
     hyp = Hypnogram(tuple(rng.choice(list(STAGES), int(dur // 30) + 1)))
     ev = make_events(on[::10] - 15, np.full(300, 10.0), ["hypopnea"] * 300)
     score_leg_movements(lm, recording_duration=dur, hypnogram=hyp, events=ev)
-    t0 = time.perf_counter()
+    # CPU time, not wall-clock time: a guard against a blow-up (a Python loop over pairs of
+    # movements), unaffected by other processes on a loaded machine. Speed itself is measured
+    # under benchmarks/.
+    t0 = time.process_time()
     s = score_leg_movements(lm, recording_duration=dur, hypnogram=hyp, events=ev)
-    elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - t0
     assert s.indices.lm_count > 0
-    assert elapsed < 0.5, f"scoring 3000 LMs took {elapsed * 1000:.0f} ms"
+    assert cpu < 0.5, f"scoring 3000 LMs took {cpu * 1000:.0f} ms of CPU time"
 
 
 @settings(max_examples=60, deadline=None)

@@ -96,7 +96,10 @@ class LiveServer:
         raise TimeoutError(rec_id)
 
 
-def start_server(config: WebConfig) -> tuple[Any, threading.Thread, AppState]:
+def start_server(
+    config: WebConfig, sock: socket.socket | None = None
+) -> tuple[Any, threading.Thread, AppState]:
+    """Serve the app from a thread; on ``sock`` (already bound to ``config.port``) when given."""
     import uvicorn
 
     state = build_state(config)
@@ -104,7 +107,9 @@ def start_server(config: WebConfig) -> tuple[Any, threading.Thread, AppState]:
     server = uvicorn.Server(
         uvicorn.Config(app, host=config.host, port=config.port, log_level="warning", lifespan="on")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock] if sock else None}, daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -117,12 +122,17 @@ def start_server(config: WebConfig) -> tuple[Any, threading.Thread, AppState]:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data = tmp_path_factory.mktemp("webdata")
-    port = free_port()
+    # The server gets the socket bound here: a port found free and bound later could be taken
+    # in between by another test run on the same machine.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     config = WebConfig(data_dir=data, port=port, max_upload_bytes=50 * 1024 * 1024)
-    server, thread, state = start_server(config)
+    server, thread, state = start_server(config, sock)
     yield LiveServer(f"http://127.0.0.1:{port}", state, data)
     server.should_exit = True
     thread.join(timeout=10)
+    sock.close()
 
 
 @pytest.fixture(scope="session")

@@ -347,6 +347,14 @@ def run_batch(
                 _report_progress(progress, run, status, 0, t_start, None)
             if not run.interrupted:
                 bd.clear_partial()  # left by workers killed mid-night (their nights were redone)
+            else:
+                # A worker may have put a night in place whose outcome Ctrl-C kept from the
+                # driver: count it now, as the next run will, so the tables match the folders.
+                late, _, _ = _plan(
+                    [s for s in to_run if s.folder not in status], bd, settings, retry_failed
+                )
+                status.update(late)
+                run.ran += len(late)
             finished = [(s, status[s.folder]) for s in found.nights if s.folder in status]
             run.done = sum(1 for _, st in finished if st == "done")
             run.failed = sum(1 for _, st in finished if st == "failed")

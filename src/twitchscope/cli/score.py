@@ -70,9 +70,6 @@ def register(app: typer.Typer) -> None:
 
     @app.command("score")
     def score_command(
-        recording: Annotated[
-            Path, typer.Argument(help="EDF/EDF+/BDF recording with leg EMG.", show_default=False)
-        ],
         out: Annotated[
             Path,
             typer.Option(
@@ -80,9 +77,17 @@ def register(app: typer.Typer) -> None:
                 "-o",
                 help="Output directory (created when missing): leg_movements.csv, "
                 "scored_movements.csv, summary.json, summary.csv, scored_movements.edf (EDF+ "
-                "annotations to open beside the recording), report.html.",
+                "annotations to open beside the recording), twitches.csv, report.html.",
             ),
         ],
+        recording: Annotated[
+            Path | None,
+            typer.Argument(
+                help="EDF/EDF+/BDF recording with leg EMG, or one ankle accelerometer file "
+                "(CSV/Parquet time,x,y,z in g; Axivity .cwa; ActiGraph .gt3x; see --leg).",
+                show_default=False,
+            ),
+        ] = None,
         hypnogram: Annotated[
             Path | None,
             typer.Option(help="Sleep stages (NSRR/Profusion XML, EDF+, CSV, BIDS events)."),
@@ -100,8 +105,28 @@ def register(app: typer.Typer) -> None:
                 "interval_max_inclusive=false.",
             ),
         ] = None,
-        left: Annotated[str | None, typer.Option(help="Label of the left leg channel.")] = None,
-        right: Annotated[str | None, typer.Option(help="Label of the right leg channel.")] = None,
+        left: Annotated[
+            str | None,
+            typer.Option(
+                help="Label of the left leg channel, or the left ankle accelerometer file."
+            ),
+        ] = None,
+        right: Annotated[
+            str | None,
+            typer.Option(
+                help="Label of the right leg channel, or the right ankle accelerometer file."
+            ),
+        ] = None,
+        leg: Annotated[
+            str, typer.Option(help="Leg of a single accelerometer file given as RECORDING.")
+        ] = "left",
+        stage: Annotated[
+            str | None,
+            typer.Option(
+                help="'auto': stage a recording without hypnogram from its EEG/EOG/chin "
+                "(YASA; needs twitchscope[staging]); every output marks the stages automatic."
+            ),
+        ] = None,
         movements: Annotated[
             Path | None,
             typer.Option(
@@ -136,6 +161,29 @@ def register(app: typer.Typer) -> None:
         except ValidationError as exc:  # name the command-line option in the message
             field = exc.field.replace("rules.", "rule ", 1)
             raise ValidationError(f"--{field}", exc.problem) from None
+        from twitchscope.cli.accelerometer_option import (
+            accelerometer_files,
+            is_accelerometer_run,
+            print_nights,
+        )
+
+        if is_accelerometer_run(recording, left, right):
+            from twitchscope.accelerometer import score_accelerometer_to_dir
+
+            files = accelerometer_files(recording, left, right, leg)
+            accel = score_accelerometer_to_dir(
+                out,
+                left=files.get("left"),
+                right=files.get("right"),
+                rules=rule_set,
+                report=report,
+            )
+            print_nights(accel, out)
+            return
+        if recording is None:
+            raise ValidationError(
+                "RECORDING", "give a recording (or --left/--right accelerometer files)"
+            )
         with progress_display(quiet) as progress:
             result = score_to_dir(
                 recording,
@@ -149,6 +197,11 @@ def register(app: typer.Typer) -> None:
                 stage_codes=stage_codes,
                 report=report,
                 progress=progress,
+                stage=stage,
             )
         print_summary(result)
+        if result.twitches is not None:
+            from twitchscope.cli.twitch_table import print_twitches
+
+            print_twitches(result.twitches)
         console.print(Text.assemble("results written to ", (str(out), "bold")), highlight=False)

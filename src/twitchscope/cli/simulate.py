@@ -35,6 +35,14 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--format", help="edf (EDF+, 16 bit) or bdf (BDF+, 24 bit).")
         ] = "edf",
         force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+        twitches: Annotated[
+            bool,
+            typer.Option(
+                "--twitches",
+                help="Also inject the other twitch kinds (hypnic jerks, EFM, ALMA, HFT, tremor) "
+                "with their truth in .truth_twitches.csv.",
+            ),
+        ] = False,
     ) -> None:
         """Simulate an overnight PSG with known truth (leg movements, stages, events)."""
         from rich.text import Text
@@ -56,6 +64,10 @@ def register(app: typer.Typer) -> None:
             raise InputFileError(out, "is a folder; give the recording's file name")
         out.parent.mkdir(parents=True, exist_ok=True)
         night = simulate_night(scenario, seed, duration_h=hours)
+        if twitches:
+            from twitchscope.simulate.twitch_kinds import add_twitch_kinds
+
+            night = add_twitch_kinds(night)
         written = night.write(out, "bdf" if fmt == "bdf" else "edf")
         s = summary(night)
         chans = ", ".join(f"{k} {v.fs:g} Hz" for k, v in night.signals.items())
@@ -82,6 +94,15 @@ def register(app: typer.Typer) -> None:
             f"{sum(s['artefacts'].values())}",
             highlight=False,
         )
+        if night.twitches is not None:
+            kinds = night.twitches["kind"].value_counts()
+            console.print(
+                "true twitch kinds: "
+                + ", ".join(f"{k} {v}" for k, v in kinds.items())
+                + f" ({written.truth_twitches.name})",
+                highlight=False,
+                markup=False,
+            )
         # paths are data: never console markup
         console.print(f"recording: {written.recording}", highlight=False, markup=False)
         console.print(

@@ -17,9 +17,11 @@ from twitchscope.clinical.labs import LabReport, LabResult, convert, interpret_l
 from twitchscope.clinical.questions import QUESTIONS, Question, emergency_questions
 from twitchscope.clinical.recording_summary import RecordingSummary, load_recording_summary
 from twitchscope.clinical.rls import RlsResult, assess_rls
+from twitchscope.clinical.twitch_facts import TWITCH_FACTS  # registers its recording facts
 
 __all__ = [
     "QUESTIONS",
+    "TWITCH_FACTS",
     "Assessment",
     "Finding",
     "Knowledge",

@@ -177,6 +177,8 @@ def night_overview(night: NightView | ScoreResult) -> SvgFigure:
         msg = (
             "sleep stages were scored but are not in this output directory (no hypnogram.csv)"
             if v.hypnogram_missing
+            else "no EEG stages: sleep and wake estimated from the ankle accelerometers"
+            if v.summary.get("index_basis") == "accelerometer_sleep"
             else "no sleep stages: indices are per hour of recording, not of sleep"
         )
         body.append(

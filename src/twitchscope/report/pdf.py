@@ -20,7 +20,7 @@ from twitchscope.errors import InputFileError, MissingDependencyError
 SYSTEM_HINT: Final[str] = (
     "WeasyPrint also needs the Pango library and fonts: on Debian/Ubuntu "
     "`apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core` "
-    "(or run scripts/setup_system.sh as root with TWITCHSCOPE_SETUP_SYSTEM=1)"
+    "(or run scripts/setup_system.sh as root)"
 )
 
 

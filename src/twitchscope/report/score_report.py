@@ -100,6 +100,8 @@ def plmw_wake_text(night: NightView) -> str:
 def _cards(night: NightView) -> list[dict[str, Any]]:
     s = night.summary
     basis = "per hour of sleep" if night.has_hypnogram else "per hour of recording"
+    if s.get("index_basis") == "accelerometer_sleep":
+        basis = "per hour of sleep estimated from the accelerometers"
     cards = []
     for key in _CARD_KEYS:
         value = s.get(key)
@@ -309,7 +311,12 @@ def night_context(night: NightView) -> dict[str, Any]:
     from twitchscope.report import figures
 
     s = night.summary
-    if night.has_hypnogram:
+    if s.get("index_basis") == "accelerometer_sleep":
+        basis = (
+            "Leg movements and sleep come from ankle accelerometers: indices are per hour of "
+            f"sleep estimated from movement ({s.get('sleep_wake_method', '')}), not from EEG."
+        )
+    elif night.has_hypnogram:
         basis = "Indices are per hour of total sleep time from the hypnogram."
     else:
         basis = (

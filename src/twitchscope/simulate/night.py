@@ -56,6 +56,8 @@ class SimulatedNight:
         ``level``.
     duration : length in seconds.
     params : every drawn numeric value (resting levels, leak, mains, heart rate, targets).
+    twitches : truth of the other twitch kinds when injected
+        (:func:`twitchscope.simulate.twitch_kinds.add_twitch_kinds`), else None.
     other_activity : non-LM activity in the leg EMG (twitches, effort bursts, tonic rises at
         arousals; :mod:`twitchscope.simulate.injectors`): ``leg``, ``onset``, ``duration``,
         ``amplitude_uv``, ``kind``, ``shape``. None of it is a leg movement.
@@ -73,6 +75,7 @@ class SimulatedNight:
     artefacts: pd.DataFrame
     duration: float
     params: dict[str, Any] = field(default_factory=dict)
+    twitches: pd.DataFrame | None = None
     other_activity: pd.DataFrame = field(default_factory=lambda: _empty_other())
     recording_gaps: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({"onset": [], "duration": []})

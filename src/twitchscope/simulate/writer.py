@@ -10,6 +10,7 @@ detection must find them. Beside the recording, for ``night.edf``:
 - ``night.truth_hypnogram.csv``: ``onset,duration,stage`` (one row per epoch)
 - ``night.truth_events.csv``: ``onset,duration,kind,leg,label``
 - ``night.truth_artefacts.csv``: ``channel,onset,duration,kind,level``
+- ``night.truth_twitches.csv``: other twitch kinds, when injected (``kind,leg,onset,duration,...``)
 - ``night.truth_other.csv``: ``leg,onset,duration,amplitude_uv,kind,shape``: activity in the
   leg EMG that is *not* a leg movement (twitches < 0.5 s, effort bursts, tonic rises)
 
@@ -44,10 +45,12 @@ class SimulationFiles:
     truth_hypnogram: Path
     truth_events: Path
     truth_artefacts: Path
+    truth_twitches: Path
     truth_other: Path
 
     def all(self) -> tuple[Path, ...]:
-        """Every path, recording first."""
+        """Every path always written, recording first (``truth_twitches`` only with injected
+        twitch kinds)."""
         return (
             self.recording,
             self.truth_json,
@@ -70,6 +73,7 @@ def truth_paths(path: str | Path) -> SimulationFiles:
         truth_hypnogram=Path(f"{stem}.truth_hypnogram.csv"),
         truth_events=Path(f"{stem}.truth_events.csv"),
         truth_artefacts=Path(f"{stem}.truth_artefacts.csv"),
+        truth_twitches=Path(f"{stem}.truth_twitches.csv"),
         truth_other=Path(f"{stem}.truth_other.csv"),
     )
 
@@ -210,6 +214,8 @@ def write_night(
     ).to_csv(files.truth_hypnogram, index=False)
     night.events.to_csv(files.truth_events, index=False, float_format="%.4f")
     night.artefacts.to_csv(files.truth_artefacts, index=False, float_format="%.4f")
+    if night.twitches is not None:  # injected twitch kinds (simulate.twitch_kinds)
+        night.twitches.to_csv(files.truth_twitches, index=False, float_format="%.4f")
     night.other_activity.to_csv(files.truth_other, index=False, float_format="%.4f")
     truth = {
         "software": "twitchscope",
@@ -232,7 +238,11 @@ def write_night(
         "scenario_parameters": sc.to_dict(),
         "drawn": night.params,
         "counts": summary(night),
-        "files": {k: v.name for k, v in vars(files).items()},
+        "files": {
+            k: v.name
+            for k, v in vars(files).items()
+            if k != "truth_twitches" or night.twitches is not None
+        },
         "notes": [
             "amplitude_uv: peak of the burst's RMS envelope above the resting RMS level (µV)",
             "leg EMG carrier band 15-90 Hz; rest RMS drifts and steps at posture changes",

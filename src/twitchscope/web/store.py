@@ -259,8 +259,11 @@ class WebStore:
     """The web app's tables on an existing SQLAlchemy engine (created when missing)."""
 
     def __init__(self, engine: Engine) -> None:
+        from twitchscope.clinical.diary.store import create_tables
+
         self.engine = engine
-        WebBase.metadata.create_all(engine)
+        with engine.begin() as conn:  # one process at a time: two app processes may start at once
+            create_tables(conn, WebBase.metadata)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

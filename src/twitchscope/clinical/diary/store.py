@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Engine, create_engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, MetaData, create_engine, insert, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -228,10 +228,18 @@ class DiaryStore:
                 if not wanted <= names:
                     if not create:
                         raise InputFileError(self.display, "holds no twitchscope diary")
-                    Base.metadata.create_all(conn)
+                    create_tables(conn, Base.metadata)
                 version = conn.scalars(
                     select(SchemaRow.version).order_by(SchemaRow.id).limit(1)
                 ).first()
+                if version is None:
+                    # Only the process that made the tables gets here before the row exists
+                    # (creation holds the lock until this transaction commits); a diary made by
+                    # hand without the row is locked the same way before the row is added.
+                    lock_for_creation(conn)
+                    version = conn.scalars(
+                        select(SchemaRow.version).order_by(SchemaRow.id).limit(1)
+                    ).first()
                 if version is None:
                     conn.execute(
                         insert(SchemaRow).values(
@@ -431,6 +439,41 @@ class DiaryStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def lock_for_creation(conn: Connection) -> None:
+    """Make other processes creating tables in the same database wait for this transaction.
+
+    Two processes opening a new diary at once (two commands, a command and the web app) would
+    otherwise both find the tables missing and both create them: PostgreSQL then fails with a
+    duplicate ``pg_type_typname_nsp_index`` key (each table has a row type) and SQLite with
+    "table ... already exists". PostgreSQL: an advisory lock per schema, released at commit.
+    SQLite: the transaction starts as ``BEGIN IMMEDIATE``, taking the file's write lock (a
+    waiting process retries for the driver's busy timeout, 5 s by default).
+    """
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.execute(
+            text(
+                "SELECT pg_advisory_xact_lock("
+                "hashtext('twitchscope tables in ' || coalesce(current_schema(), '')))"
+            )
+        )
+    elif dialect == "sqlite":
+        dbapi = conn.connection.dbapi_connection
+        # pysqlite opens no transaction for reads and DDL: start one that holds the write lock.
+        if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_tables(conn: Connection, metadata: MetaData) -> None:
+    """Create the missing tables of ``metadata`` in ``conn``'s transaction, one process at a time.
+
+    After the lock each table is looked up again, so tables that another process created while
+    this one waited are left as they are.
+    """
+    lock_for_creation(conn)
+    metadata.create_all(conn, checkfirst=True)
 
 
 def _first_line(exc: BaseException | None) -> str:

@@ -1,0 +1,35 @@
+"""Other twitch kinds in leg EMG, beside leg movements (none counts towards PLM indices).
+
+Public API::
+
+    detect_twitches(left, right, *, movements, hypnogram, rules=AASM2020) -> TwitchResult
+
+Kinds (``twitches.csv`` ``kind``): ``hypnic_jerk``, ``fragmentary_myoclonus`` (one row per NREM
+stretch meeting the EFM rate), ``alma``, ``hypnagogic_foot_tremor``, ``long_movement``,
+``tremor``. Rules and sources: :mod:`twitchscope.detect.twitches.rules`.
+"""
+
+from twitchscope.detect.twitches.detect import detect_twitches, twitches_from_movements
+from twitchscope.detect.twitches.kinds import KINDS, TWITCH_COLUMNS, empty_twitches
+from twitchscope.detect.twitches.result import TwitchResult
+from twitchscope.detect.twitches.rules import (
+    AASM2020,
+    KIND_SOURCES,
+    TwitchRules,
+    get_twitch_rules,
+    kind_rules,
+)
+
+__all__ = [
+    "AASM2020",
+    "KINDS",
+    "KIND_SOURCES",
+    "TWITCH_COLUMNS",
+    "TwitchResult",
+    "TwitchRules",
+    "detect_twitches",
+    "empty_twitches",
+    "get_twitch_rules",
+    "kind_rules",
+    "twitches_from_movements",
+]
