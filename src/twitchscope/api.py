@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from twitchscope.errors import InputFileError, ValidationError
 from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
@@ -24,6 +24,8 @@ from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
 # Only light modules at the top: score_to_dir starts decoding the recording on a thread
 # (numpy only) and loads pandas, the annotation readers and the scorer meanwhile.
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
     from twitchscope._threads import Background
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from twitchscope.prepare import PreparedInputs, SignalsRead, prepare
     from twitchscope.results import ScoreResult
     from twitchscope.scoring.rules import RuleSet
+    from twitchscope.signal import Signal
 
 
 def __getattr__(name: str) -> Any:
@@ -67,13 +70,20 @@ class Movements:
     excluded: pd.DataFrame | None = None
     excluded_s: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Each leg's part of twitch detection, done beside its leg-movement detection
+    #: (:class:`twitchscope.detect.twitches.LegBursts`; empty unless asked for).
+    twitch_legs: tuple[Any, ...] = field(default=(), repr=False)
 
 
-def detect_movements(inputs: PreparedInputs, rules: RuleSet) -> Movements:
+def detect_movements(
+    inputs: PreparedInputs, rules: RuleSet, *, twitches: bool = False
+) -> Movements:
     """Detect leg movements on both legs' EMG (as :func:`twitchscope.detect.detect_legs`).
 
     The legs run on two threads (see :mod:`twitchscope._threads`); the result is the same as
-    one after the other.
+    one after the other. With ``twitches`` each leg's part of twitch detection (its fine
+    envelope and bursts, :func:`twitchscope.detect.twitches.leg_bursts`) is done on the same
+    thread from the same filter pass, for :func:`detect_other_twitches` to take.
     """
     from twitchscope.detect.ecg import r_peak_times
 
@@ -85,32 +95,70 @@ def detect_movements(inputs: PreparedInputs, rules: RuleSet) -> Movements:
         r_times = r_peak_times(inputs.ecg)  # once for both legs
     from twitchscope.prepare import SignalsRead
 
-    return _movements(_detect_both(SignalsRead(left, right, r_times), rules), inputs)
+    # the twitch step blanks with inputs.r_times: its legs are done here only with those
+    twitches = twitches and r_times is inputs.r_times
+    return _movements(
+        _detect_both(SignalsRead(left, right, r_times), rules, twitches=twitches), inputs
+    )
 
 
-def _detect_both(signals: SignalsRead, rules: RuleSet) -> list[LegDetection]:
+#: One leg's leg-movement detection and, when asked for, its part of twitch detection.
+LegPass = tuple["LegDetection", Any]
+
+
+def _detect_both(signals: SignalsRead, rules: RuleSet, *, twitches: bool) -> list[LegPass]:
     """Both legs' detections, the legs on two threads (numpy releases the GIL in its loops).
 
     The same results as one leg after the other: the warnings in the same order, the left
-    leg's error first.
+    leg's error first. With ``twitches`` each leg's twitch part follows its detection on the
+    same thread, from the same filter pass (:class:`~twitchscope.detect.filters.EnvelopeShare`).
     """
     from twitchscope._threads import run_all
-    from twitchscope.detect import detect_leg_movements
 
-    r_times = signals.r_times
     return run_all(
         [
-            lambda: detect_leg_movements(signals.left, "left", rules=rules, r_times=r_times),
-            lambda: detect_leg_movements(signals.right, "right", rules=rules, r_times=r_times),
+            lambda: _detect_leg(signals.left, "left", signals.r_times, rules, twitches),
+            lambda: _detect_leg(signals.right, "right", signals.r_times, rules, twitches),
         ]
     )
 
 
-def _movements(detections: list[LegDetection], inputs: PreparedInputs) -> Movements:
+def _detect_leg(
+    signal: Signal,
+    leg: Literal["left", "right"],
+    r_times: npt.NDArray[np.float64] | None,
+    rules: RuleSet,
+    twitches: bool,
+) -> LegPass:
+    """One leg's leg-movement detection and, with ``twitches``, its part of twitch detection.
+
+    An error of the twitch part is not raised here: the twitch step then does that leg again
+    and raises it there, after the leg movements were scored, as a run without this pass would.
+    """
+    from twitchscope.detect import detect_leg_movements
+
+    if not twitches:
+        return detect_leg_movements(signal, leg, rules=rules, r_times=r_times), None
+    from twitchscope.detect.filters import EnvelopeShare
+    from twitchscope.detect.twitches import AASM2020, leg_bursts
+
+    share = EnvelopeShare(AASM2020.envelope_block_s, rules.bandpass_hz)
+    det = detect_leg_movements(signal, leg, rules=rules, r_times=r_times, share=share)
+    try:
+        part = leg_bursts(
+            signal, leg, rules=AASM2020, bandpass_hz=rules.bandpass_hz, r_times=r_times,
+            share=share,
+        )  # fmt: skip
+    except Exception:
+        part = None
+    return det, part
+
+
+def _movements(passes: list[LegPass], inputs: PreparedInputs) -> Movements:
     """The two legs' detections as one table of movements to score."""
     import pandas as pd
 
-    dl, dr = detections
+    (dl, tl), (dr, tr) = passes
     table = pd.concat([dl.movements, dr.movements], ignore_index=True)
     table = table.sort_values(["onset", "leg"], kind="stable").reset_index(drop=True)
     excluded = pd.concat(
@@ -124,6 +172,7 @@ def _movements(detections: list[LegDetection], inputs: PreparedInputs) -> Moveme
         excluded=excluded,
         excluded_s={dl.leg: float(dl.excluded_s), dr.leg: float(dr.excluded_s)},
         warnings=list(dict.fromkeys(warnings)),
+        twitch_legs=tuple(t for t in (tl, tr) if t is not None),
     )
 
 
@@ -177,6 +226,7 @@ def detect_other_twitches(inputs: PreparedInputs, movements: Movements, rules: R
             hypnogram=inputs.hypnogram,
             bandpass_hz=rules.bandpass_hz,
             r_times=inputs.r_times,
+            per_leg=movements.twitch_legs,
         )
     return twitches_from_movements(
         movements.table, hypnogram=inputs.hypnogram, duration=inputs.recording_duration
@@ -262,7 +312,7 @@ def _run_score(
         if not isinstance(recording, str | PathLike):
             raise ValidationError("stage", "'auto' needs the recording's file")
     pipeline = (
-        _Pipeline(recording, left, right, rs)
+        _Pipeline(recording, left, right, rs, twitches)
         if movements is None and isinstance(recording, str | PathLike)
         else None
     )
@@ -295,7 +345,7 @@ def _run_score(
             if pipeline is not None:
                 mv = _movements(pipeline.detections(), inputs)
             else:
-                mv = detect_movements(inputs, rs)
+                mv = detect_movements(inputs, rs, twitches=twitches)
             end(f"detected {len(mv.table)} leg movements")
     else:
         with steps.step("reference", "reading reference leg movements") as end:
@@ -327,14 +377,15 @@ class _Pipeline:
     """
 
     def __init__(self, path: str | PathLike[str], left: str | None, right: str | None,
-                 rules: RuleSet) -> None:  # fmt: skip
+                 rules: RuleSet, twitches: bool) -> None:  # fmt: skip
         from twitchscope._threads import Background
 
         self.reader: Background[tuple[Recording, SignalsRead]] = Background(
             lambda: self._read(path, left, right), name="twitchscope-read"
         )
-        self.detector: Background[list[LegDetection]] = Background(
-            lambda: _detect_both(self.reader.result()[1], rules), name="twitchscope-detect"
+        self.detector: Background[list[LegPass]] = Background(
+            lambda: _detect_both(self.reader.result()[1], rules, twitches=twitches),
+            name="twitchscope-detect",
         )
 
     @staticmethod
@@ -366,8 +417,8 @@ class _Pipeline:
             rec, signals, hypnogram=hypnogram, events=events, stage_codes=stage_codes
         )
 
-    def detections(self) -> list[LegDetection]:
-        """Both legs' detections (waits for them)."""
+    def detections(self) -> list[LegPass]:
+        """Both legs' detections, with their twitch parts when asked for (waits for them)."""
         return self.detector.result()
 
 
