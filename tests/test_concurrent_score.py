@@ -64,6 +64,8 @@ def test_reading_path_loads_without_pandas() -> None:
         "import sys, json\n"
         "import twitchscope.api, twitchscope.prepare, twitchscope.io.recording\n"
         "import twitchscope.detect.ecg, twitchscope.io.quality, twitchscope.scoring.rules\n"
+        # checked by the score command before the run starts (is the input an accelerometer?)
+        "import twitchscope.cli.accelerometer_option\n"
         "print(json.dumps('pandas' in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
