@@ -92,16 +92,19 @@ GC_THRESHOLD0: Final = 50_000
 def run() -> None:
     """Console-script entry point.
 
-    Sets the process up for a short command (BLAS on one thread, fewer garbage collections),
-    runs it, and exits without the interpreter's teardown (see :func:`_exit`).
+    Sets the process up for a short command (BLAS on one thread, fewer garbage collections,
+    freed memory kept for reuse: :func:`twitchscope._memory.keep_freed_memory`), runs it, and
+    exits without the interpreter's teardown (see :func:`_exit`).
     """
     import gc
 
+    from twitchscope._memory import keep_freed_memory
     from twitchscope._threads import single_threaded_blas
 
     # before numpy loads: the command runs its own threads (one per leg), and BLAS threads
     # spinning beside them on a busy machine cost more CPU than the whole detection
     single_threaded_blas()
+    keep_freed_memory()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD0, gen1, gen2)
     _exit(main())
