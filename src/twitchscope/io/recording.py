@@ -37,7 +37,7 @@ from twitchscope.io.channels import (
     signal_number,
 )
 from twitchscope.io.edf_header import EdfHeader, SignalHeader, read_header
-from twitchscope.io.edf_tal import parse_tals, record_onset
+from twitchscope.io.edf_tal import parse_tals, record_onset, text_records
 from twitchscope.io.units import parse_unit, range_warning
 from twitchscope.signal import Signal
 
@@ -526,8 +526,10 @@ class Recording:
                     block = self._annotation_bytes(sig, slice(r0, r1))
                     self._release(r0, r1)
                 # TALs never span records and records are NUL-padded, so the records of a block
-                # parse as one byte string: one regex pass instead of a Python call per record.
-                for tal in parse_tals(block.tobytes(), timekeeping=False):
+                # parse as one byte string: one regex pass instead of a Python call per record,
+                # over the records that may hold a text (most hold only their time-keeping TAL)
+                texts = block[text_records(block)]
+                for tal in parse_tals(texts.tobytes(), timekeeping=False):
                     rows.extend((tal.onset, tal.duration, t) for t in tal.texts)
         df = pd.DataFrame(rows, columns=["onset", "duration", "description"])
         df = df.astype({"onset": "float64", "duration": "float64", "description": "object"})
