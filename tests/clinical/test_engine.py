@@ -153,7 +153,9 @@ def test_real_diary_end_to_end(tmp_path: Path) -> None:
 def test_html_shows_tier_first_unanswered_and_disclaimer() -> None:
     a = assess({"seizure": True, "kind": ["jerk"]})
     page = render_assessment_html(a)
-    assert page.index('class="triage emergency"') < page.index("Findings")
+    assert page.index('class="triage emergency"') < page.index(
+        "What the evidence is consistent with"
+    )
     assert "Emergency questions not answered" in page
     assert "Do you have any difficulty breathing" in page
     assert "not diagnose" in page

@@ -29,7 +29,7 @@ def test_sections_in_order(picture: Assessment) -> None:
     page = render_assessment_html(picture)
     order = [
         'class="triage see_doctor"',
-        "<h2>Findings</h2>",
+        "<h2>What the evidence is consistent with</h2>",
         "What is not known",
         "Restless legs syndrome (RLS) criteria",
         "Lab values",

@@ -62,11 +62,27 @@ def test_plmw_wake_time_is_named() -> None:
     res.indices["plmw_wake"] = "time_in_bed"
     res.indices["plmw_wake_definition"] = "time_in_bed: every W epoch between lights off and on"
     html = render_score_report(res)
-    assert "Wake time of the PLMW index: time_in_bed: every W epoch" in html
+    # the report gives the definition in words; summary.json keeps the option's name too
+    assert "Wake time of the PLMW index: every W epoch" in html
+    assert "time_in_bed:" not in html
     ctx = night_context(NightView.from_result(res))
     assert ctx["plmw_wake"].endswith("lights off and on")
     (row,) = [r for r in ctx["rows"] if r["label"] == "PLMW index"]
-    assert "time_in_bed" in row["note"]
+    assert row["note"] == "Wake time of the PLMW index: every W epoch between lights off and on"
+
+
+def test_report_shows_words_not_option_names() -> None:
+    res = make_result()
+    res.indices["wake_in_bed_h"] = 1.2
+    res.indices["periodicity_definition"] = "plm_over_clm: PLM in sleep / CLM in sleep"
+    html = render_score_report(res)
+    assert "plm_over_clm:" not in html
+    assert "PLM in sleep / CLM in sleep" in html
+    assert "Wake in time in bed" in html
+    assert "wake in bed h" not in html
+    # the cut-off paragraph names the children's cut-off once, in words
+    assert "(children: >" not in html
+    assert "above 5/h in children" in html
 
 
 def test_hostile_strings_from_files_are_escaped() -> None:

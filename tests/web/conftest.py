@@ -187,3 +187,20 @@ def assert_not_blank(path: Path) -> None:
     grey = img[..., :3].mean(axis=2)
     assert float(grey.std()) > 0.05, f"{path} looks blank"
     assert len(np.unique((grey * 255).astype(np.uint8))) > 20, f"{path} has too few shades"
+
+
+@pytest.fixture(scope="session")
+def scored(live: LiveServer, night: Night) -> str:
+    """The id of the test night, uploaded through the API and scored (shared by page tests)."""
+    import httpx
+
+    with night.edf.open("rb") as fh:
+        r = httpx.post(
+            live.url + "/api/recordings",
+            files={"recording": ("night.edf", fh, "application/octet-stream")},
+            timeout=60,
+        )
+    assert r.status_code == 202, r.text
+    rec_id = str(r.json()["id"])
+    assert live.wait_done(rec_id) == "done"
+    return rec_id

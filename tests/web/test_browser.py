@@ -10,15 +10,6 @@ import pytest
 
 from .conftest import LiveServer, Night, assert_not_blank
 
-# Where, on screen, the first movement of the window is (the viewer exposes its state).
-FIRST_MOVEMENT_JS = """() => {
-  const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
-  const m = S.mv.find(m => m.category !== 'rejected' && m.onset >= S.t0
-                        && m.onset + m.duration <= S.t0 + S.win);
-  const lane = S.lanes.find(l => l.leg === m.leg);
-  return { id: m.id, x: r.left + ((m.onset + m.duration / 2 - S.t0) / S.win) * r.width,
-           y: r.top + (lane.top + lane.bottom) / 2 };
-}"""
 # A stretch of the left leg with no movement near it, and 1.5 s in pixels.
 EMPTY_SPOT_JS = """() => {
   const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
@@ -32,12 +23,20 @@ EMPTY_SPOT_JS = """() => {
   }
   return null;
 }"""
+# The end edge of the selected movement on screen, and 0.5 s in pixels.
+EDGE_OF_SELECTED_JS = """() => {
+  const S = window.__viewer, r = document.getElementById('traces').getBoundingClientRect();
+  const m = S.mv.find(m => m.id === S.selected), lane = S.lanes.find(l => l.leg === m.leg);
+  return { id: m.id, duration: m.duration, dx: (0.5 / S.win) * r.width,
+           x: r.left + ((m.onset + m.duration - S.t0) / S.win) * r.width,
+           y: r.top + (lane.top + lane.bottom) / 2 };
+}"""
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
 
 
-def shot(page: Any, shots: Path, name: str) -> None:
+def shot(page: Any, shots: Path, name: str, *, full_page: bool = True) -> None:
     path = shots / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     assert_not_blank(path)
 
 
@@ -48,10 +47,25 @@ def test_emergency_yes_stops_the_flow(page: Any, live: LiveServer, shots: Path) 
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/emergency")
     assert "Get help now" in page.inner_text("h1")
-    assert "emergency" in page.inner_text(".next-step").lower()
+    # the triage box (the picture's own macro) comes first, red, and says what to do now
+    first = page.locator("main .picture > :not(h1)").first
+    assert "triage emergency" in (first.get_attribute("class") or "")
+    assert "emergency" in first.inner_text().lower()
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.triage.emergency')).backgroundColor"
+        )
+        == "rgb(142, 15, 27)"
+    )
+    assert "difficulty breathing" in page.inner_text(".answered-yes")
     shot(page, shots, "emergency")
-    page.goto(live.url + "/diary")
-    assert "Emergency warning sign" in page.inner_text(".banner.emergency")
+    for path in ("/diary", "/assessment"):
+        page.goto(live.url + path)
+        assert "Emergency warning sign" in page.inner_text(".banner.emergency")
+    # the picture puts the emergency first too
+    assert "triage emergency" in (
+        page.locator(".picture .triage").first.get_attribute("class") or ""
+    )
 
 
 def test_unanswered_emergency_stays_visible(page: Any, live: LiveServer) -> None:
@@ -154,6 +168,9 @@ def test_diary_add_edit_delete_import(
     page.set_input_files("input[name=file]", str(csv))
     page.get_by_role("button", name="Import").click()
     page.wait_for_url("**/diary?msg=imported*")
+    assert "Episodes (28)" in page.inner_text("#episodes h2")
+    assert page.locator("table.episodes tbody tr").count() == 20  # the latest; then all
+    page.get_by_role("link", name="List all 28").click()
     assert page.locator("table.episodes tbody tr").count() == 28
     assert page.locator("svg.hours rect.bar").count() == 24
     assert page.locator("svg.calendar rect.day").count() > 80
@@ -203,27 +220,96 @@ def test_corrupt_upload_gets_a_clear_message(
     assert page.input_value("select[name=rules]") == "wasm2016"
 
 
-def test_review_reject_add_rescore_export(
-    browser: Any, live: LiveServer, night: Night, shots: Path
-) -> None:
-    from twitchscope.web.store import User  # noqa: F401
+def _until(page: Any, js: str) -> None:
+    page.wait_for_function(js, timeout=20_000)
 
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+
+def test_review_reject_add_rescore_export(
+    browser: Any, live: LiveServer, night: Night, shots: Path, tmp_path: Path
+) -> None:
+    """The clinician's viewer at desktop size: both legs at the native rate, windows, stages and
+    series, keyboard review, mouse edits, re-score with the indices before and after, exports."""
+    import pandas as pd
+
+    from twitchscope.api import score_to_dir
+    from twitchscope.io.annotations import read_reference_movements
+    from twitchscope.web.review import kept_table
+
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = ctx.new_page()
     page.set_default_timeout(30_000)
     try:
         _upload(page, live, night.edf)
         page.wait_for_url("**/recordings/*")
         page.wait_for_selector("#night", timeout=120_000)
+        rec_id = page.url.rstrip("/").split("/")[-1]
         page.get_by_role("link", name="Review the movements").click()
         page.wait_for_selector("#review[data-ready='1']")
         before = page.locator("#indices tr[data-name=plms_count] .now").inner_text()
-        # reject the selected-window's first movement: click it twice
-        box = page.evaluate(FIRST_MOVEMENT_JS)
-        page.mouse.click(box["x"], box["y"])
-        page.mouse.click(box["x"], box["y"])
-        page.wait_for_function(
-            f"() => window.__viewer.mv.find(m => m.id === {box['id']}).rejected === true"
+        # both legs, at the recording's own rate (256 Hz here), not decimated in a 30 s page
+        traces = page.evaluate(
+            "window.__viewer.last.traces.map(t => [t.mode, Math.round(1 / t.step), t.n])"
+        )
+        assert [t[:2] for t in traces] == [["raw", 256], ["raw", 256]]
+        assert all(abs(t[2] - 30 * 256) <= 1 for t in traces)  # every sample of the 30 s
+        ov = page.evaluate("[window.__viewer.ov.hypnogram !== null, window.__viewer.ov.series]")
+        assert ov[0] and len(ov[1]) >= 1  # the hypnogram strip and the PLM series above
+        cats = set(page.evaluate("window.__viewer.mv.map(m => m.category)"))
+        assert "periodic" in cats  # movements come coloured by what they are
+        # 2 min and 5 min windows: min/max pairs from the server once a page holds more samples
+        page.keyboard.press("3")
+        _until(page, "() => window.__viewerTiming.win === 300")
+        assert page.evaluate("window.__viewer.last.traces[0].mode") == "minmax"
+        page.keyboard.press("2")
+        _until(page, "() => window.__viewerTiming.win === 120")
+        page.keyboard.press("1")
+        _until(page, "() => window.__viewerTiming.win === 30")
+        t0 = page.evaluate("window.__viewer.t0")
+        page.keyboard.press("ArrowRight")
+        _until(page, f"() => window.__viewer.t0 > {t0} + 29")
+        page.keyboard.press("+")
+        assert page.inner_text("#gain") == "±50 µV"
+        # keyboard review: the shortest PLM series, every movement of it rejected with n and x
+        a, b = page.evaluate(
+            "window.__viewer.ov.series.slice().sort((p, q) => (p[1] - p[0]) - (q[1] - q[0]))[0]"
+        )
+        page.evaluate(
+            f"""() => {{ const S = window.__viewer;
+                const m = S.mv.filter(m => m.onset < {a} - 0.01).pop();
+                S.selected = m ? m.id : null; }}"""
+        )
+        rejected = []
+        while True:
+            page.keyboard.press("n")
+            m = page.evaluate("window.__viewer.mv.find(m => m.id === window.__viewer.selected)")
+            if m is None or m["onset"] > b + 0.01:
+                break
+            page.keyboard.press("x")
+            _until(
+                page,
+                f"() => window.__viewer.mv.find(m => m.id === {m['id']}).rejected === true",
+            )
+            rejected.append(m["id"])
+        assert len(rejected) >= 4, rejected  # a series holds 4 or more movements
+        assert "Restore it" in page.inner_text("#toggle-reject")
+        # the mouse: drag the end of a kept movement 0.5 s later
+        page.keyboard.press("n")
+        _until(
+            page,
+            """() => { const S = window.__viewer, m = S.mv.find(m => m.id === S.selected);
+                return m && window.__viewerTiming.t0 === S.t0 && m.onset >= S.t0
+                    && m.onset + m.duration + 1 <= S.t0 + S.win; }""",
+        )
+        edge = page.evaluate(EDGE_OF_SELECTED_JS)
+        page.mouse.move(edge["x"], edge["y"])
+        page.mouse.down()
+        page.mouse.move(edge["x"] + edge["dx"] / 2, edge["y"])
+        page.mouse.move(edge["x"] + edge["dx"], edge["y"])
+        page.mouse.up()
+        _until(
+            page,
+            f"() => Math.abs(window.__viewer.mv.find(m => m.id === {edge['id']}).duration"
+            f" - {edge['duration'] + 0.5}) < 0.1",
         )
         # draw a missed one on an empty stretch of the left leg
         spot = page.evaluate(EMPTY_SPOT_JS)
@@ -234,33 +320,44 @@ def test_review_reject_add_rescore_export(
         page.mouse.move(spot["x"] + spot["w"] / 2, spot["y"])
         page.mouse.move(spot["x"] + spot["w"], spot["y"])
         page.mouse.up()
-        page.wait_for_function(f"() => window.__viewer.mv.length === {n_before + 1}")
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("n")
-        page.keyboard.press("s")
-        page.wait_for_function("() => window.__viewerTiming && window.__viewerTiming.drawn > 1")
+        _until(page, f"() => window.__viewer.mv.length === {n_before + 1}")
         shot(page, shots, "review")
         page.get_by_role("button", name="Re-score with the reviewed movements").click()
-        page.wait_for_function(
-            "() => document.getElementById('review-status').textContent.startsWith('re-scored')"
+        _until(
+            page,
+            """() => /^Re-scor(ed|e failed)/.test(
+                document.getElementById('review-status').textContent)""",
+        )
+        assert page.inner_text("#review-status").startswith("Re-scored"), page.inner_text(
+            "#review-status"
         )
         after = page.locator("#indices tr[data-name=plms_count] .now").inner_text()
         assert page.locator("#indices tr[data-name=plms_count] .before").inner_text() == before
-        assert after != "" and int(after) >= 0
-        edits = live.state.store.edits(page.url.split("/")[-2])
-        assert [e.action for e in edits][:2] == ["reject", "add"] and edits[0].user_name == "local"
+        # the new figure is that of the library scoring the reviewed movements
+        store = live.state.store
+        rec = store.recording(rec_id)
+        assert rec is not None
+        table = kept_table(store.review_movements(rec_id))
+        expected = score_to_dir(night.edf, tmp_path / "expected", movements=table, report=False)
+        assert int(after) == expected.indices["plms_count"] < int(before)
+        assert "changed" in (
+            page.locator("#indices tr[data-name=plms_count]").get_attribute("class") or ""
+        )
+        edits = store.edits(rec_id)
+        assert [e.action for e in edits] == ["reject"] * len(rejected) + ["adjust", "add"]
+        assert all(e.user_name == "local" for e in edits)
         with page.expect_download() as dl:
             page.get_by_role("link", name="Export CSV").click()
-        rows = Path(dl.value.path()).read_text().splitlines()
-        assert rows[0] == "leg,onset,duration,origin" and any(r.endswith(",added") for r in rows)
+        exported = pd.read_csv(dl.value.path())
+        assert list(exported.columns) == ["leg", "onset", "duration", "origin"]
+        assert len(exported) == len(table) and (exported["origin"] == "added").sum() == 1
         with page.expect_download() as dl:
             page.get_by_role("link", name="Export EDF+ annotations").click()
         edf = Path(dl.value.path())
         assert edf.read_bytes()[:8] == b"0       "
-        from twitchscope.io.annotations import read_reference_movements
-
         back = read_reference_movements(edf, recording_duration=1e6)
-        assert len(back) == len(rows) - 1
+        assert len(back) == len(table)
+        assert abs(back["onset"].to_numpy() - table["onset"].to_numpy()).max() < 0.01
     finally:
         ctx.close()
 
@@ -290,25 +387,65 @@ def test_pdf_download_opens_as_pdf(page: Any, live: LiveServer) -> None:
     assert "not a diagnosis" in text.lower() or "does not diagnose" in text.lower()
 
 
-def test_pages_fit_a_phone(page: Any, live: LiveServer) -> None:
-    """No page of the person's flow scrolls sideways on a 390 px wide phone."""
-    live.state.store.save_answers(
-        live.state.store.local_user(),
-        {"age": 40, "kind": ["twitch"], "medications": ["x" * 90]},
-        [],
+def test_every_page_at_phone_and_desktop_size(
+    browser: Any, live: LiveServer, scored: str, shots: Path
+) -> None:
+    """Every page, on a 390 px phone and a 1366 px desktop: no sideways scrolling, the
+    disclaimer, what is not known, text contrast of WCAG AA, a name for every control, a skip
+    link and a visible focus ring for the keyboard; a screenshot of each, checked non-blank."""
+    from .audit import AUDIT_JS
+
+    store = live.state.store
+    user = store.local_user()
+    live.reset_person()
+    store.save_answers(
+        user, {"age": 40, "kind": ["twitch"], "medications": ["x" * 90], "labs": {}}, []
     )
-    for path in (
-        "/",
-        "/questions/emergency",
-        "/questions/symptoms",
-        "/labs",
-        "/diary",
-        "/recordings",
-        "/assessment",
-    ):
-        page.goto(live.url + path)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 390, (path, width)
+    diary = live.state.diary(user)
+    from twitchscope.clinical.diary import make_episode
+
+    diary.add_episode(
+        make_episode(
+            {"start": "2026-11-01 22:30", "kind": "jerk", "locations": "calf", "note": "y" * 120}
+        )
+    )
+    pages = {
+        "home": "/",
+        "questions-emergency": "/questions/emergency",
+        "questions-symptoms": "/questions/symptoms",
+        "labs": "/labs",
+        "diary": "/diary",
+        "recordings": "/recordings",
+        "night": f"/recordings/{scored}",
+        "review": f"/recordings/{scored}/review",
+        "picture": "/assessment",
+        "emergency-none": "/emergency",
+        "not-found": "/recordings/nothing-here",
+    }
+    problems: dict[str, list[str]] = {}
+    for size, viewport in (("phone", (390, 844)), ("desktop", (1366, 900))):
+        ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = ctx.new_page()
+        try:
+            for name, path in pages.items():
+                page.goto(live.url + path)
+                if name == "review":
+                    page.wait_for_selector("#review[data-ready='1']")
+                found = page.evaluate(AUDIT_JS)
+                if name not in ("not-found",):
+                    assert page.locator("#not-known").count() == 1, (size, name)
+                page.keyboard.press("Tab")
+                assert page.evaluate("document.activeElement.className") == "skip", (size, name)
+                page.keyboard.press("Tab")
+                ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                if ring == "none":
+                    found.append("the focused element shows no focus ring")
+                if found:
+                    problems[f"{size} {name}"] = found
+                shot(page, shots, f"{size}-{name}", full_page=False)
+        finally:
+            ctx.close()
+    assert not problems, problems
 
 
 def test_nothing_typed_is_lost_when_a_request_fails(page: Any, live: LiveServer) -> None:

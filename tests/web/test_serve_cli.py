@@ -30,6 +30,9 @@ def test_add_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         sys, "stdin", io.StringIO("a long enough password\na long enough password\n")
     )
     assert main(["serve", "--add-user", "nurse", "--data", str(tmp_path)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\nanother long password\n"))
+    assert main(["serve", "--add-user", "doc", "--clinician", "--data", str(tmp_path)]) == 0
+    assert main(["serve", "--clinician", "--data", str(tmp_path)]) == 2  # only with --add-user
     from twitchscope.web.app import build_state
     from twitchscope.web.config import WebConfig
 
@@ -37,8 +40,11 @@ def test_add_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         found = state.store.user_credentials("nurse")
         assert found is not None and state.hasher.verify(found[1], "a long enough password")
+        assert found[0].role == "person"
+        doc = state.store.user_credentials("doc")
+        assert doc is not None and doc[0].is_clinician
     finally:
-        state.main_diary.close()
+        state.close()
 
 
 def test_help_is_light() -> None:

@@ -1,9 +1,8 @@
-"""The web app's tables and the diary edit it relies on (real SQLite, and PostgreSQL when a
-server answers)."""
+"""The web app's tables and the diary edit it relies on (real SQLite here; the same exercise
+runs on PostgreSQL in test_postgres.py)."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -13,11 +12,6 @@ import pytest
 from twitchscope.clinical.diary import DiaryStore, make_episode
 from twitchscope.errors import ValidationError
 from twitchscope.web.store import WebStore
-
-PG_URL = os.environ.get(
-    "TWITCHSCOPE_TEST_POSTGRES_URL",
-    "postgresql+psycopg://twitchscope:twitchscope@127.0.0.1:5432/twitchscope_test",
-)
 
 
 def test_diary_episode_update(tmp_path: Path) -> None:
@@ -34,7 +28,8 @@ def test_diary_episode_update(tmp_path: Path) -> None:
             store.update_episode(eid + 100, edited)
 
 
-def _exercise(store: WebStore) -> None:
+def exercise(store: WebStore) -> None:
+    """Users, recordings, review edits and sessions on any database."""
     user = store.local_user()
     assert store.local_user() == user  # made once
     rec_id = uuid.uuid4().hex
@@ -71,67 +66,4 @@ def _exercise(store: WebStore) -> None:
 
 def test_web_tables_sqlite(tmp_path: Path) -> None:
     with DiaryStore(tmp_path / "app.sqlite") as diary:
-        _exercise(WebStore(diary.engine))
-
-
-@pytest.mark.postgres
-def test_web_tables_postgres() -> None:
-    pytest.importorskip("psycopg")
-    from sqlalchemy import text
-
-    schema = "web_test_" + uuid.uuid4().hex[:10]
-    try:
-        admin = DiaryStore(PG_URL)
-    except Exception as exc:  # no server here: the reason is shown
-        pytest.skip(f"no PostgreSQL at {PG_URL.split('@')[-1]}: {exc}")
-    with admin.engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        from twitchscope.web.state import _schema_url
-
-        with DiaryStore(_schema_url(PG_URL, schema)) as diary:
-            _exercise(WebStore(diary.engine))
-    finally:
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()
-
-
-@pytest.mark.postgres
-def test_app_on_postgres(tmp_path: Path) -> None:
-    """The whole app with ``--db postgresql+psycopg://...`` (in a schema of its own here)."""
-    pytest.importorskip("psycopg")
-    from fastapi.testclient import TestClient
-    from sqlalchemy import text
-
-    from twitchscope.web.app import create_app
-    from twitchscope.web.config import WebConfig
-    from twitchscope.web.state import _schema_url
-
-    schema = "web_app_" + uuid.uuid4().hex[:10]
-    try:
-        admin = DiaryStore(PG_URL)
-    except Exception as exc:
-        pytest.skip(f"no PostgreSQL at {PG_URL.split('@')[-1]}: {exc}")
-    with admin.engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        config = WebConfig(
-            data_dir=tmp_path, db_url=_schema_url(PG_URL, schema), allowed_hosts=("testserver",)
-        )
-        with TestClient(create_app(config)) as client:
-            r = client.post(
-                "/api/diary/episodes",
-                json={"start": "2026-11-02T21:00:00", "kind": "cramp", "locations": ["calf"]},
-            )
-            assert r.status_code == 201, r.text
-            assert [e["kind"] for e in client.get("/api/diary/episodes").json()] == ["cramp"]
-            assert client.get("/diary").status_code == 200
-        assert not (tmp_path / "twitchscope.sqlite").exists()  # nothing fell back to SQLite
-        with admin.engine.begin() as conn:
-            n = conn.execute(text(f'SELECT count(*) FROM "{schema}".web_sessions')).scalar()
-        assert n is not None and n >= 1
-    finally:
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()
+        exercise(WebStore(diary.engine))

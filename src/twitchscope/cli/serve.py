@@ -46,6 +46,13 @@ def serve_command(
         str | None,
         typer.Option("--add-user", help="Create this account (asks for the password) and exit."),
     ] = None,
+    clinician: Annotated[
+        bool,
+        typer.Option(
+            "--clinician",
+            help="With --add-user: the account sees and reviews every person's nights.",
+        ),
+    ] = False,
     max_upload_mb: Annotated[int, typer.Option(help="Largest recording accepted, MiB.")] = 2048,
     workers: Annotated[int, typer.Option(help="Recordings scored at the same time.")] = 1,
     allowed_host: Annotated[
@@ -80,8 +87,10 @@ def serve_command(
         demo=demo,
     )
     if add_user is not None:
-        _add_user(config, add_user)
+        _add_user(config, add_user, "clinician" if clinician else "person")
         return
+    if clinician:
+        raise ValidationError("--clinician", "goes with --add-user NAME")
     if demo and config.accounts:
         raise ValidationError(
             "--demo",
@@ -101,7 +110,7 @@ def serve_command(
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
-def _add_user(config: object, name: str) -> None:
+def _add_user(config: object, name: str, role: str = "person") -> None:
     from twitchscope.web.app import build_state
     from twitchscope.web.routes.account import check_new_account
 
@@ -109,10 +118,10 @@ def _add_user(config: object, name: str) -> None:
     check_new_account(name, password)
     state = build_state(config)  # type: ignore[arg-type]
     try:
-        state.store.add_user(name, state.hasher.hash(password))
+        state.store.add_user(name, state.hasher.hash(password), role)
     finally:
         state.main_diary.close()
-    console.print(f"account {name!r} created", highlight=False, markup=False)
+    console.print(f"account {name!r} ({role}) created", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -285,12 +285,35 @@ def tests_context(a: Any) -> list[str]:
     return labels or _texts(getattr(a, "tests_to_discuss", []))
 
 
+def medicines_context(medicines: Any) -> list[str]:
+    """Each medicine as written, with what it was recognised as (its classes in words), or a
+    note that it was not recognised."""
+    if not isinstance(medicines, Mapping):
+        return []
+    out = []
+    for m in medicines.get("recognised") or []:
+        if not isinstance(m, Mapping):
+            continue
+        written, name = str(m.get("written", "")), str(m.get("name", ""))
+        text = written if not name or name == written else f"{written} ({name})"
+        classes = [str(c).replace("_", " ") for c in m.get("classes") or []]
+        if classes:
+            text += ": " + ", ".join(classes)
+        if m.get("note"):
+            text += f" · {m['note']}"
+        out.append(text)
+    for m in medicines.get("unrecognised") or []:
+        written = str(m.get("written", "")) if isinstance(m, Mapping) else str(m)
+        out.append(f"{written} (not recognised: ask your pharmacist or doctor)")
+    return out
+
+
 def assessment_context(a: Assessment, *, episodes: pd.DataFrame | None = None) -> dict[str, Any]:
     """Everything ``assessment.html`` (and the doctor report's clinical part) shows.
 
     Keys: ``triage``, ``unanswered``, ``findings``, ``unknowns``, ``rls`` (None where restless
-    legs do not matter), ``labs``, ``diary``, ``recording``, ``tests``, ``self_care``,
-    ``questions``, ``notes``, ``disclaimer``, ``knowledge_version``.
+    legs do not matter), ``labs``, ``medicines``, ``diary``, ``recording``, ``tests``,
+    ``self_care``, ``questions``, ``notes``, ``disclaimer``, ``knowledge_version``.
     """
     return {
         "triage": triage_context(a.triage, a.next_step),
@@ -299,6 +322,7 @@ def assessment_context(a: Assessment, *, episodes: pd.DataFrame | None = None) -
         "unknowns": unknowns_context(a.unknowns),
         "rls": rls_context(a.rls, a.rls_relevant),
         "labs": labs_context(a.labs),
+        "medicines": medicines_context(getattr(a, "medicines", None)),
         "diary": diary_context(a.diary, episodes),
         "recording": recording_context(a.recording),
         "tests": tests_context(a),

@@ -91,7 +91,6 @@ def html_to_pdf(html: str, path: str | PathLike[str] | None = None) -> bytes:
     return data
 
 
-
 def assessment_pdf_bytes(assessment: Any, *, page_size: str = "a4") -> bytes:
     """The clinical picture (``assessment.html``) as PDF bytes, e.g. for a web download.
 

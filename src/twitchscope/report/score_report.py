@@ -16,7 +16,6 @@ from twitchscope.results import (
     CUTOFF_SOURCE,
     CUTOFFS,
     MAIN_INDICES,
-    PLMS_INDEX_CUTOFF_CHILD,
     unit_of,
 )
 
@@ -48,6 +47,7 @@ LABELS: Final[dict[str, str]] = {
     "excluded_h": "Time excluded from scoring (artefact, noise)",
     "index_hours": "Hours behind the sleep indices",
     "wake_hours": "Hours behind the wake indices",
+    "wake_in_bed_h": "Wake in time in bed",
 }
 #: Numeric keys of summary.json that are facts about the file, not indices.
 _NOT_INDICES: Final[frozenset[str]] = frozenset(
@@ -83,12 +83,22 @@ def _is_index(key: str, value: Any) -> bool:
     return key in LABELS or key.endswith(("_index", "_count", "_h"))
 
 
+def _in_words(definition: Any, option: Any) -> str:
+    """A rule definition from summary.json without its leading option name (``time_in_bed: ``).
+
+    summary.json keeps the name for programs; a reader of the report needs the words only.
+    """
+    text = str(definition or "")
+    prefix = f"{option}: "
+    return text.removeprefix(prefix) if isinstance(option, str) and option else text
+
+
 def plmw_wake_text(night: NightView) -> str:
     """Which wake time the PLMW index counts and divides by, in words."""
     s = night.summary
     definition = s.get("plmw_wake_definition")
     if isinstance(definition, str) and definition:
-        return f"Wake time of the PLMW index: {definition}"
+        return f"Wake time of the PLMW index: {_in_words(definition, s.get('plmw_wake'))}"
     wake = s.get("plmw_wake")
     if isinstance(wake, str) and wake:
         return f"Wake time of the PLMW index: {wake.replace('_', ' ')}"
@@ -111,7 +121,8 @@ def _cards(night: NightView) -> list[dict[str, Any]]:
         if state is not None and cut is not None:
             note = f"{'above' if state == 'above' else 'not above'} the adult cut-off of {cut:g}/h"
         elif key == "periodicity_index":
-            note = str(s.get("periodicity_definition", ""))
+            option = night.rule_options.get("periodicity_index")
+            note = _in_words(s.get("periodicity_definition"), option)
         elif key == "plmw_index":
             note = plmw_wake_text(night)
         else:
@@ -329,7 +340,7 @@ def night_context(night: NightView) -> dict[str, Any]:
     return {
         "cards": _cards(night),
         "basis": basis,
-        "cutoff_source": f"{CUTOFF_SOURCE} (children: > {PLMS_INDEX_CUTOFF_CHILD:g}/h).",
+        "cutoff_source": CUTOFF_SOURCE,
         "rows": rows,
         "main_rows": [r for r in rows if r["label"] in main_labels],
         "small_tables": _small_tables(night),

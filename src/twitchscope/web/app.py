@@ -19,7 +19,7 @@ from twitchscope import __version__
 from twitchscope.errors import TwitchscopeError, ValidationError
 from twitchscope.web.config import WebConfig
 from twitchscope.web.deps import WebError, set_session_cookie
-from twitchscope.web.security import LoginLimiter, PasswordHasher, SecurityHeaders
+from twitchscope.web.security import BodyLimit, LoginLimiter, PasswordHasher, SecurityHeaders
 from twitchscope.web.state import AppState
 
 log = logging.getLogger("twitchscope.web")
@@ -51,7 +51,11 @@ def build_state(config: WebConfig) -> AppState:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     config.recordings_dir.mkdir(parents=True, exist_ok=True)
     diary = DiaryStore(config.database)
-    store = WebStore(diary.engine)
+    try:
+        store = WebStore(diary.engine, diary.display)
+    except BaseException:
+        diary.close()
+        raise
     return AppState(
         config=config,
         main_diary=diary,
@@ -91,12 +95,16 @@ def create_app(config: WebConfig, *, state: AppState | None = None) -> FastAPI:
     )
     app.state.ts = st
 
-    from twitchscope.web.routes import account, api, diary, person, picture, recordings
+    from twitchscope.web.routes import account, api, diary, people, person, picture, recordings
 
-    for module in (person, picture, diary, recordings, api, account):
+    for module in (person, picture, diary, recordings, api, account, people):
         app.include_router(module.router)
     static = resources.files("twitchscope.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    # inside the cookie middleware, so a body cut off at the limit reaches it as a plain
+    # exception (the cookie middleware runs the app in a task group)
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def session_cookie(
@@ -127,6 +135,7 @@ def _error_response(request: Request, status: int, field: str, message: str) -> 
         return JSONResponse({"error": message, "field": field}, status_code=status)
     st: AppState = request.app.state.ts
     from twitchscope.disclaimer import DISCLAIMER
+    from twitchscope.web.routes.common import NAV
 
     html = st.render(
         "error.html",
@@ -135,12 +144,13 @@ def _error_response(request: Request, status: int, field: str, message: str) -> 
         message=message,
         user=None,
         accounts=False,
-        nav=(),
+        nav=NAV,
         path=request.url.path,
         version=__version__,
         disclaimer=DISCLAIMER,
         emergency_yes=[],
         emergency_unanswered=[],
+        not_known=[],
         csrf="",
         csrf_field="csrf_token",
         words=lambda s: s,

@@ -110,10 +110,7 @@ async def get_ctx(request: Request) -> Ctx:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         found = store.get_session(cookie)
-        if found is not None:
-            if state.config.accounts and found[0].name == LOCAL_USER:
-                # the anonymous session of a sign-in page: a CSRF token, no user
-                return Ctx(request, state, None, found[1], "none")
+        if found is not None and not (state.config.accounts and found[0].name == LOCAL_USER):
             return Ctx(request, state, found[0], found[1], "session")
     if state.config.accounts:
         return Ctx(request, state, None, "", "none")

@@ -54,6 +54,13 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
         raise WebError(403, "origin", f"refused: {why}")
     if ctx.via == "local" and not req.url.path.startswith("/api/"):
         raise WebError(403, CSRF_FIELD, "send the form from the app's own page")
+    if ctx.via == "session":
+        # a browser session proves the request is the app's own: by the header, or by the
+        # form's token field, which only a multipart body can carry
+        header = req.headers.get(CSRF_HEADER)
+        multipart = req.headers.get("content-type", "").startswith("multipart/form-data")
+        if (header is not None or not multipart) and not same_token(header, ctx.csrf):
+            raise WebError(403, CSRF_FIELD, "the form has expired; reload the page")
 
     def before_file(fields: dict[str, str]) -> None:
         if ctx.via == "session":
@@ -70,6 +77,11 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
         )
     except UploadError as exc:
         raise WebError(exc.status, exc.field, exc.problem) from None
+    if ctx.via == "session":  # the token is checked before any file is kept; and always here
+        given = req.headers.get(CSRF_HEADER) or upload.fields.get(CSRF_FIELD)
+        if not same_token(given, ctx.csrf):
+            upload.discard()
+            raise WebError(403, CSRF_FIELD, "the form has expired; reload the page")
     rules = upload.fields.get("rules", "wasm2016").strip() or "wasm2016"
     if rules not in RULES:
         upload.discard()
@@ -112,15 +124,31 @@ async def accept_upload(ctx: Ctx, user: User) -> Recording:
     return rec
 
 
-def own_recording(ctx: Ctx, rec_id: str) -> Recording:
-    """A recording of the signed-in user, or 404 (another user's recording is not shown)."""
+def own_recording(ctx: Ctx, rec_id: str, *, owner_only: bool = False) -> Recording:
+    """A recording the signed-in user may see, or 404 (another person's night is not shown).
+
+    A person sees their own nights; a clinician sees every person's (to review them), except
+    where ``owner_only`` (deleting a night is its owner's decision).
+    """
     from twitchscope.web.routes.common import check_rec_id
 
     user = ctx.require_user()
     rec = ctx.state.store.recording(check_rec_id(rec_id))
-    if rec is None or rec.user_id != user.id:
+    if rec is None:
+        raise WebError(404, "id", "no such recording")
+    if rec.user_id != user.id and (owner_only or not user.is_clinician):
         raise WebError(404, "id", "no such recording")
     return rec
+
+
+def visible_recordings(ctx: Ctx, user: User) -> list[Recording]:
+    """The nights a user may see, newest first: their own, or every person's for a clinician."""
+    return ctx.state.store.recordings(None if user.is_clinician else user)
+
+
+def owner_names(ctx: Ctx) -> dict[int, str]:
+    """Account id -> name (for a clinician's list of every person's nights)."""
+    return {u.id: u.name for u in ctx.state.store.users()}
 
 
 def status_dict(ctx: Ctx, rec: Recording) -> dict[str, Any]:

@@ -10,11 +10,19 @@
   send its CSRF token (form field ``csrf_token`` or header ``X-CSRF-Token``).
 - Passwords: Argon2id (argon2-cffi), re-hashed when the parameters change.
 - Sign-in attempts: at most N failures per client address and per user name in a window.
+- Sign-in forms (:class:`FormTokens`): the CSRF token of a page shown before anyone signed in
+  is signed by the server and kept in a cookie beside the form (double submit), so a visitor
+  who is not signed in stores nothing on the server.
+- Request bodies (:class:`BodyLimit`): at most :data:`MAX_BODY_BYTES` on every route but the
+  recording uploads, which stream to disk under their own limit; a larger body is refused with
+  413 before it is held in memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
 import threading
 import time
 from collections import deque
@@ -39,6 +47,10 @@ REPORT_CSP: Final[str] = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
+#: Largest body of a form or JSON request (the diary import's 5 MiB file fits).
+MAX_BODY_BYTES: Final[int] = 8 * 1024 * 1024
+#: Routes whose bodies stream to disk under the upload limit instead.
+STREAMED_UPLOADS: Final[frozenset[str]] = frozenset({"/recordings", "/api/recordings"})
 UNSAFE_METHODS: Final[frozenset[str]] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD: Final[str] = "csrf_token"
 CSRF_HEADER: Final[str] = "x-csrf-token"
@@ -83,6 +95,70 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(Exception):
+    """A request body went past :data:`MAX_BODY_BYTES`."""
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies larger than ``limit`` bytes (413).
+
+    A declared ``Content-Length`` above the limit is refused before reading; a body sent without
+    one (chunked) is counted as it arrives and cut off at the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") in STREAMED_UPLOADS:
+            await self.app(scope, receive, send)
+            return
+        length = _header(scope, b"content-length")
+        if length is not None and length.strip().isdigit() and int(length) > self.limit:
+            await _too_large(send, self.limit)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await _too_large(send, self.limit)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = b'{"error": "the request is larger than %d MiB", "field": "body"}' % (limit // 1024**2)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -130,6 +206,37 @@ def cross_site(headers: Any, host: str | None) -> str | None:
 def same_token(given: str | None, expected: str) -> bool:
     """Constant-time comparison of a CSRF token."""
     return bool(given) and hmac.compare_digest(str(given).encode(), expected.encode())
+
+
+class FormTokens:
+    """Signed CSRF tokens for the forms of visitors who are not signed in (sign-in, set-up).
+
+    A token is ``<issued time>.<nonce>.<HMAC-SHA256 of both>`` with a key made at start: it
+    needs no row in the database, expires after ``max_age_s``, and a restart of the app makes
+    the forms already shown ask for a reload.
+    """
+
+    def __init__(self, max_age_s: float = 7200.0) -> None:
+        self._key = secrets.token_bytes(32)
+        self.max_age_s = max_age_s
+
+    def _sign(self, body: str) -> str:
+        return hmac.new(self._key, body.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def issue(self) -> str:
+        """A new token."""
+        body = f"{int(time.time())}.{secrets.token_urlsafe(16)}"
+        return f"{body}.{self._sign(body)}"
+
+    def valid(self, token: str | None) -> bool:
+        """Whether ``token`` was issued here and is not too old."""
+        if not token or token.count(".") != 2 or len(token) > 200:
+            return False
+        body, _, mac = token.rpartition(".")
+        if not hmac.compare_digest(mac.encode("ascii", "replace"), self._sign(body).encode()):
+            return False
+        issued = body.split(".", 1)[0]
+        return issued.isdigit() and 0 <= time.time() - int(issued) <= self.max_age_s
 
 
 class PasswordHasher:

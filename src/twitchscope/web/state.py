@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twitchscope.web.config import WebConfig
-from twitchscope.web.security import LoginLimiter, PasswordHasher
+from twitchscope.web.security import FormTokens, LoginLimiter, PasswordHasher
 from twitchscope.web.store import LOCAL_USER, User, WebStore
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class AppState:
     templates: Environment
     hasher: PasswordHasher
     limiter: LoginLimiter
+    form_tokens: FormTokens = field(default_factory=FormTokens)
     _diaries: dict[int, DiaryStore] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

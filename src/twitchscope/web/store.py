@@ -31,12 +31,16 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from twitchscope.errors import ValidationError
+from twitchscope.web.schema import WebBase, prepare
 
 #: Name of the one user when accounts are off.
 LOCAL_USER: Final[str] = "local"
+#: Roles of an account: a person sees their own data; a clinician also sees and reviews every
+#: person's nights and pictures (read-only for the answers and diary).
+ROLES: Final[tuple[str, ...]] = ("person", "clinician")
 RECORDING_STATUSES: Final[tuple[str, ...]] = ("queued", "running", "done", "failed")
 LEGS: Final[tuple[str, ...]] = ("left", "right")
 
@@ -51,10 +55,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class WebBase(DeclarativeBase):
-    """Declarative base of the web app's tables."""
-
-
 class UserRow(WebBase):
     """One account (or the local user)."""
 
@@ -64,6 +64,7 @@ class UserRow(WebBase):
     name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, default="person")
 
 
 class SessionRow(WebBase):
@@ -165,6 +166,12 @@ class User:
 
     id: int
     name: str
+    role: str = "person"
+
+    @property
+    def is_clinician(self) -> bool:
+        """Whether this account may see and review every person's nights."""
+        return self.role == "clinician"
 
 
 @dataclass(frozen=True)
@@ -255,15 +262,25 @@ def _mv_state(row: ReviewMovementRow) -> dict[str, Any]:
     }
 
 
+def _user(row: UserRow) -> User:
+    return User(row.id, row.name, row.role or "person")
+
+
 class WebStore:
-    """The web app's tables on an existing SQLAlchemy engine (created when missing)."""
+    """The web app's tables on an existing SQLAlchemy engine.
 
-    def __init__(self, engine: Engine) -> None:
-        from twitchscope.clinical.diary.store import create_tables
+    The tables are created when missing and brought up to the current layout when an older
+    twitchscope made them (:mod:`twitchscope.web.schema`).
 
+    Raises
+    ------
+    ValidationError
+        When a newer twitchscope made the tables.
+    """
+
+    def __init__(self, engine: Engine, display: str = "the database") -> None:
         self.engine = engine
-        with engine.begin() as conn:  # one process at a time: two app processes may start at once
-            create_tables(conn, WebBase.metadata)
+        self.schema_version_found = prepare(engine, display)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -277,10 +294,10 @@ class WebStore:
         with self.session() as s:
             row = s.scalars(select(UserRow).where(UserRow.name == LOCAL_USER)).first()
             if row is None:
-                row = UserRow(name=LOCAL_USER, password_hash=None, created=utcnow())
+                row = UserRow(name=LOCAL_USER, password_hash=None, created=utcnow(), role="person")
                 s.add(row)
                 s.flush()
-            return User(row.id, row.name)
+            return _user(row)
 
     def count_accounts(self) -> int:
         """Number of accounts with a password."""
@@ -290,21 +307,52 @@ class WebStore:
             )
             return int(n or 0)
 
-    def add_user(self, name: str, password_hash: str) -> User:
-        """Create an account.
+    def add_user(self, name: str, password_hash: str, role: str = "person") -> User:
+        """Create an account (``role``: ``person`` or ``clinician``).
 
         Raises
         ------
         ValidationError
-            When the name is taken.
+            When the name is taken or the role unknown.
         """
+        if role not in ROLES:
+            raise ValidationError("role", f"{role!r} is not one of {', '.join(ROLES)}")
         with self.session() as s:
             if s.scalars(select(UserRow).where(UserRow.name == name)).first() is not None:
                 raise ValidationError("username", "this name is taken")
-            row = UserRow(name=name, password_hash=password_hash, created=utcnow())
+            row = UserRow(name=name, password_hash=password_hash, created=utcnow(), role=role)
             s.add(row)
             s.flush()
-            return User(row.id, row.name)
+            return _user(row)
+
+    def users(self) -> list[User]:
+        """Every account with a password, by name."""
+        with self.session() as s:
+            q = select(UserRow).where(UserRow.password_hash.is_not(None)).order_by(UserRow.name)
+            return [_user(r) for r in s.scalars(q)]
+
+    def user(self, user_id: int) -> User | None:
+        """An account by id (None when there is none)."""
+        with self.session() as s:
+            row = s.get(UserRow, user_id)
+            return None if row is None else _user(row)
+
+    def set_role(self, name: str, role: str) -> User:
+        """Change the role of an account.
+
+        Raises
+        ------
+        ValidationError
+            Unknown account or role.
+        """
+        if role not in ROLES:
+            raise ValidationError("role", f"{role!r} is not one of {', '.join(ROLES)}")
+        with self.session() as s:
+            row = s.scalars(select(UserRow).where(UserRow.name == name)).first()
+            if row is None or row.password_hash is None:
+                raise ValidationError("username", f"no account {name!r}")
+            row.role = role
+            return _user(row)
 
     def user_credentials(self, name: str) -> tuple[User, str] | None:
         """The user and their password hash, or None when there is no such account."""
@@ -312,7 +360,7 @@ class WebStore:
             row = s.scalars(select(UserRow).where(UserRow.name == name)).first()
             if row is None or row.password_hash is None:
                 return None
-            return User(row.id, row.name), row.password_hash
+            return _user(row), row.password_hash
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Replace a stored hash (re-hash with newer parameters after a sign-in)."""
@@ -347,7 +395,7 @@ class WebStore:
             user = s.get(UserRow, row.user_id)
             if user is None:
                 return None
-            return User(user.id, user.name), row.csrf
+            return _user(user), row.csrf
 
     def end_session(self, token: str) -> None:
         """Sign out: forget the session."""
@@ -375,7 +423,7 @@ class WebStore:
             if row is None:
                 return None
             user = s.get(UserRow, row.user_id)
-            return None if user is None else User(user.id, user.name)
+            return None if user is None else _user(user)
 
     def api_tokens(self, user: User) -> list[tuple[str, datetime]]:
         """Labels and creation times of a user's API tokens."""

@@ -24,6 +24,8 @@ FILE_FIELDS: Final[tuple[str, ...]] = ("recording", "hypnogram", "events")
 TEXT_FIELDS: Final[tuple[str, ...]] = ("csrf_token", "rules", "stage_codes")
 MAX_FIELD_BYTES: Final[int] = 1000
 MAX_PARTS: Final[int] = 12
+#: The headers of one part (a browser sends two short lines; more is not an upload).
+MAX_HEADER_BYTES: Final[int] = 8 * 1024
 SNIFF_BYTES: Final[int] = 256
 EDF_MAGIC: Final[bytes] = b"0       "
 BDF_MAGIC: Final[bytes] = b"\xffBIOSEMI"
@@ -127,6 +129,7 @@ class _Receiver:
         self._file: BinaryIO | None = None
         self._stored: StoredFile | None = None
         self._limit = 0
+        self._header_bytes = 0
 
     # -- parser callbacks ---------------------------------------------------------------
     def on_part_begin(self) -> None:
@@ -134,15 +137,23 @@ class _Receiver:
         if self.n_parts > MAX_PARTS:
             raise UploadError("upload", f"more than {MAX_PARTS} parts")
         self._headers = {}
+        self._header_bytes = 0
         self._name, self._filename = "", None
         self._value = bytearray()
         self._head = bytearray()
         self._file, self._stored = None, None
 
+    def _count_header(self, n: int) -> None:
+        self._header_bytes += n
+        if self._header_bytes > MAX_HEADER_BYTES:
+            raise UploadError("upload", "the headers of a part are too long", status=413)
+
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._header_field += data[start:end]
 
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._header_value += data[start:end]
 
     def on_header_end(self) -> None:
@@ -300,12 +311,16 @@ async def receive_upload(
     except Exception as exc:  # a malformed body, or the client went away
         receiver.close()
         receiver.upload.discard()
-        raise UploadError(
-            "upload", f"the upload could not be read ({type(exc).__name__})"
-        ) from None
+        why = (
+            "it is not well-formed multipart/form-data"
+            if "Parse" in type(exc).__name__
+            else (f"{type(exc).__name__}")
+        )
+        raise UploadError("upload", f"the upload could not be read: {why}") from None
     receiver.close()
     if "recording" not in receiver.upload.files:
         receiver.upload.discard()
+        before_file(receiver.upload.fields)  # a request the app refuses is told so first
         raise UploadError("recording", "no recording was sent (an EDF or BDF file is needed)")
     return receiver.upload
 

@@ -15,6 +15,8 @@ from twitchscope.web.routes.common import render, safe_next, see_other
 from twitchscope.web.security import _DUMMY_PASSWORD
 
 router = APIRouter()
+#: The cookie holding the signed CSRF token of a sign-in or set-up form.
+FORM_COOKIE: Final[str] = "ts_form"
 NAME_RE: Final[re.Pattern[str]] = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 MIN_PASSWORD: Final[int] = 10
 
@@ -51,6 +53,7 @@ def _signed_in(ctx: Ctx, user_id: int, name: str, target: str) -> Response:
     token, _ = ctx.state.store.new_session(User(user_id, name), ctx.state.config.session_hours)
     response = see_other(safe_next(target))
     set_session_cookie(response, token, ctx.state)
+    response.delete_cookie(FORM_COOKIE, path="/")
     return response
 
 
@@ -63,15 +66,36 @@ async def login_page(ctx: CtxDep) -> Response:
     return await _login_form(ctx, "", 200)
 
 
-async def _login_form(ctx: Ctx, error: str, status: int, name: str = "") -> HTMLResponse:
-    # A page without a session still needs a CSRF token: an anonymous session carries it.
-    if ctx.via == "none":
-        from twitchscope.web.store import User
+def _visitor_token(ctx: Ctx) -> str | None:
+    """A signed CSRF token for a page shown to someone not signed in (also set as a cookie:
+    the form must send back the token of the cookie beside it). None when signed in."""
+    if ctx.via != "none":
+        return None
+    token = ctx.state.form_tokens.issue()
+    ctx.csrf = token
+    return token
 
-        anon = ctx.state.store.local_user()
-        token, csrf = ctx.state.store.new_session(User(anon.id, "anonymous"), 0.5)
-        ctx.csrf = csrf
-        ctx.request.state.set_session = token
+
+def _with_visitor_cookie(response: Response, token: str | None, ctx: Ctx) -> Response:
+    if token is not None:
+        response.set_cookie(
+            FORM_COOKIE,
+            token,
+            max_age=int(ctx.state.form_tokens.max_age_s),
+            httponly=True,
+            samesite="strict",
+            secure=ctx.state.config.secure_cookies,
+            path="/",
+        )
+    return response
+
+
+async def _login_form(ctx: Ctx, error: str, status: int, name: str = "") -> Response:
+    token = _visitor_token(ctx)
+    return _with_visitor_cookie(_login_page(ctx, error, status, name), token, ctx)
+
+
+def _login_page(ctx: Ctx, error: str, status: int, name: str) -> HTMLResponse:
     return render(
         ctx,
         "login.html",
@@ -84,18 +108,24 @@ async def _login_form(ctx: Ctx, error: str, status: int, name: str = "") -> HTML
 
 
 async def _form_session_ok(ctx: Ctx) -> None:
-    """Sign-in forms carry the CSRF token of the anonymous session that drew them."""
+    """A sign-in form carries the token of the page that drew it: the signed token of its
+    cookie for a visitor, the session's token for someone signed in."""
     from twitchscope.web.security import CSRF_FIELD, cross_site, same_token
 
     req = ctx.request
     why = cross_site(req.headers, req.headers.get("host"))
     if why:
         raise WebError(403, "origin", f"refused: {why}")
-    cookie = req.cookies.get(SESSION_COOKIE)
-    found = ctx.state.store.get_session(cookie) if cookie else None
     form = await req.form()
-    given = form.get(CSRF_FIELD)
-    if found is None or not same_token(given if isinstance(given, str) else None, found[1]):
+    value = form.get(CSRF_FIELD)
+    given = value if isinstance(value, str) else None
+    if ctx.via == "session":
+        ok = same_token(given, ctx.csrf)
+    else:
+        cookie = req.cookies.get(FORM_COOKIE)
+        ok = cookie is not None and same_token(given, cookie)
+        ok = ok and ctx.state.form_tokens.valid(given)
+    if not ok:
         raise WebError(403, CSRF_FIELD, "this form has expired; reload the page")
 
 
@@ -166,16 +196,11 @@ async def register_page(ctx: CtxDep) -> Response:
     return await _register_form(ctx, "", 200)
 
 
-async def _register_form(ctx: Ctx, error: str, status: int, name: str = "") -> HTMLResponse:
-    if ctx.via == "none":
-        from twitchscope.web.store import User
-
-        anon = ctx.state.store.local_user()
-        token, csrf = ctx.state.store.new_session(User(anon.id, "anonymous"), 0.5)
-        ctx.csrf = csrf
-        ctx.request.state.set_session = token
+async def _register_form(ctx: Ctx, error: str, status: int, name: str = "") -> Response:
+    token = _visitor_token(ctx)
     first = ctx.state.store.count_accounts() == 0
-    return render(ctx, "register.html", status=status, error=error, name=name, first=first)
+    page = render(ctx, "register.html", status=status, error=error, name=name, first=first)
+    return _with_visitor_cookie(page, token, ctx)
 
 
 @router.post("/setup", response_class=HTMLResponse)
@@ -187,12 +212,15 @@ async def register(ctx: CtxDep) -> Response:
     form = await ctx.request.form()
     name = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
+    # the first account (made on the set-up page) chooses its role; a sign-up is a person's
+    first = ctx.state.store.count_accounts() == 0
+    role = str(form.get("role") or "person") if first else "person"
     try:
         if password != str(form.get("password2") or ""):
             raise ValidationError("password2", "the two passwords differ")
         check_new_account(name, password)
         pw_hash = await asyncio.to_thread(ctx.state.hasher.hash, password)
-        user = ctx.state.store.add_user(name, pw_hash)
+        user = ctx.state.store.add_user(name, pw_hash, role)
     except ValidationError as exc:
         return await _register_form(ctx, str(exc), 422, name[:64])
     return _signed_in(ctx, user.id, user.name, "/")

@@ -19,7 +19,9 @@ from twitchscope.web.recordings import (
     delete_recording,
     night_files,
     own_recording,
+    owner_names,
     status_dict,
+    visible_recordings,
 )
 from twitchscope.web.review import parse_movement_list
 from twitchscope.web.routes.recordings import rescore
@@ -63,8 +65,10 @@ async def api_upload(ctx: CtxDep) -> Response:
 
 @router.get("/recordings")
 async def api_recordings(ctx: CtxDep) -> Response:
-    """The user's recordings, newest first."""
+    """The recordings the user may see, newest first (every person's for a clinician, with
+    ``owner``)."""
     user = ctx.require_user()
+    owners = owner_names(ctx) if user.is_clinician else {}
     return JSONResponse(
         [
             {
@@ -72,8 +76,9 @@ async def api_recordings(ctx: CtxDep) -> Response:
                 "status": r.status,
                 "file_name": r.file_name,
                 "created": r.created.isoformat() + "Z",
+                **({"owner": owners.get(r.user_id)} if user.is_clinician else {}),
             }
-            for r in ctx.state.store.recordings(user)
+            for r in visible_recordings(ctx, user)
         ]
     )
 
@@ -89,7 +94,7 @@ async def api_recording(rec_id: str, ctx: CtxDep) -> Response:
 async def api_delete_recording(rec_id: str, ctx: CtxDep) -> Response:
     """Delete a night, its results, review and edits."""
     await ctx.check_unsafe()
-    delete_recording(ctx, own_recording(ctx, rec_id))
+    delete_recording(ctx, own_recording(ctx, rec_id, owner_only=True))
     return Response(status_code=204)
 
 

@@ -22,6 +22,39 @@ NAV: Final[tuple[tuple[str, str], ...]] = (
     ("/recordings", "Recordings"),
     ("/assessment", "Picture"),
 )
+#: A clinician's pages: the people, and every person's nights to review.
+CLINICIAN_NAV: Final[tuple[tuple[str, str], ...]] = (
+    ("/people", "People"),
+    ("/recordings", "Nights"),
+)
+
+
+def not_known(answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the picture does not know yet, as ``(text, link)`` for the line on every page.
+
+    The questions counted are those the assessment names as able to change the picture (an
+    unanswered emergency question has its own banner); blood results when none were entered.
+    """
+    from twitchscope.clinical import assess
+    from twitchscope.errors import TwitchscopeError
+    from twitchscope.web.forms import usable_answers
+
+    out: list[tuple[str, str]] = []
+    try:
+        unknowns = [u for u in assess(usable_answers(answers)).unknowns if not u.get("emergency")]
+    except TwitchscopeError:
+        unknowns = []
+    if unknowns:
+        n = len(unknowns)
+        out.append(
+            (
+                f"{n} unanswered question{'s' if n != 1 else ''} could change the picture",
+                "/assessment#unknowns",
+            )
+        )
+    if not answers.get("labs"):
+        out.append(("no blood results entered", "/labs"))
+    return out
 
 
 def page_user(ctx: Ctx) -> User | RedirectResponse:
@@ -36,19 +69,25 @@ def page_user(ctx: Ctx) -> User | RedirectResponse:
 def render(ctx: Ctx, template: str, status: int = 200, **kw: Any) -> HTMLResponse:
     """Render a page with the shared context (user, CSRF token, navigation, emergency state)."""
     answers: dict[str, Any] = {}
-    if ctx.user is not None:
-        answers, _ = ctx.state.store.answers(ctx.user)
+    user = ctx.user
+    # a clinician's own answers are not what their pages are about: no banners about them
+    person = user is not None and not user.is_clinician
+    if person and user is not None:
+        answers, _ = ctx.state.store.answers(user)
     context = {
-        "user": ctx.user,
+        "user": user,
         "accounts": ctx.accounts,
         "csrf_field": CSRF_FIELD,
         "csrf": ctx.csrf,
-        "nav": NAV,
+        "nav": (CLINICIAN_NAV if user is not None and user.is_clinician else NAV)
+        if user is not None
+        else (),
         "path": ctx.request.url.path,
         "version": __version__,
         "disclaimer": DISCLAIMER,
         "emergency_yes": emergency_yes(answers),
-        "emergency_unanswered": unanswered_emergency(answers),
+        "emergency_unanswered": unanswered_emergency(answers) if person else [],
+        "not_known": not_known(answers) if person else [],
         "words": words,
         **kw,
     }

@@ -18,6 +18,8 @@ from twitchscope.web.store import User
 
 router = APIRouter()
 MAX_IMPORT_BYTES: Final[int] = 5 * 1024 * 1024
+#: Episodes listed on the diary page (the latest; every one with ?all=1 and in the export).
+EPISODES_SHOWN: Final[int] = 20
 EPISODE_FORM_FIELDS: Final[tuple[str, ...]] = (
     "start",
     "duration_s",
@@ -107,6 +109,7 @@ def _diary_page(
         "diary.html",
         status=status,
         episodes=list(reversed(pairs)),
+        shown=len(pairs) if ctx.request.query_params.get("all") == "1" else EPISODES_SHOWN,
         days=list(reversed(days)),
         patterns=patterns,
         bars=hour_bars(patterns.hourly_profile if patterns else [0] * 24),

@@ -22,6 +22,11 @@ from twitchscope.web.routes.common import page_user, render, see_other
 from twitchscope.web.store import User
 
 router = APIRouter()
+#: What to do after a "yes" when the engine cannot say more (the answers are still incomplete).
+EMERGENCY_NEXT_STEP = (
+    "Call emergency services now (999 in the UK, 112 in Europe, 911 in the US), or go to the "
+    "nearest emergency department."
+)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -29,6 +34,8 @@ async def home(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
+    if user.is_clinician:
+        return see_other("/people")
     answers, _ = ctx.state.store.answers(user)
     done, total = progress(answers)
     recs = ctx.state.store.recordings(user)
@@ -145,26 +152,34 @@ async def save_question_page(section_id: str, ctx: CtxDep) -> Response:
 
 @router.get("/emergency", response_class=HTMLResponse)
 async def emergency(ctx: CtxDep) -> Response:
-    """What to do now, after a "yes" to an emergency question."""
+    """What to do now after a "yes" to an emergency question; the warning signs otherwise."""
     from twitchscope.clinical import assess
+    from twitchscope.report.clinical_view import finding_context, question_texts, triage_context
+    from twitchscope.web.forms import unanswered_emergency, usable_answers
 
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
     answers, _ = ctx.state.store.answers(user)
     yes = emergency_yes(answers)
-    next_step = "Call emergency services now (999 in the UK, 112 in Europe, 911 in the US)."
-    titles: list[str] = []
-    triage = ""
-    try:
-        result = assess(answers)
-        triage = result.triage
-        if result.triage == "emergency":
+    next_step = EMERGENCY_NEXT_STEP
+    found: list[dict[str, Any]] = []
+    if yes:
+        try:
+            result = assess(usable_answers(answers))
+        except TwitchscopeError:
+            result = None  # the "yes" alone decides what this page says
+        if result is not None and result.triage == "emergency":
             next_step = result.next_step
-        titles = [f.title for f in result.findings if f.tier == "emergency"]
-    except TwitchscopeError:
-        pass
-    return render(ctx, "emergency.html", yes=yes, next_step=next_step, titles=titles, triage=triage)
+            found = [finding_context(f) for f in result.findings if f.tier == "emergency"]
+    return render(
+        ctx,
+        "emergency.html",
+        yes=yes,
+        tri=triage_context("emergency", next_step),
+        emergency_findings=found,
+        unanswered_texts=question_texts([q.id for q in unanswered_emergency(answers)]),
+    )
 
 
 # --- blood tests -----------------------------------------------------------------------

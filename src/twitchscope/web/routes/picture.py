@@ -12,41 +12,9 @@ from twitchscope.errors import MissingDependencyError, TwitchscopeError, Validat
 from twitchscope.web.deps import Ctx, CtxDep, WebError
 from twitchscope.web.picture import person_assessment
 from twitchscope.web.routes.common import page_user, render
+from twitchscope.web.store import User
 
 router = APIRouter()
-
-
-def _view(result: Any) -> dict[str, Any]:
-    """The assessment's fields the page draws (fields a newer engine adds are kept too)."""
-    data = result.to_dict()
-    known = {
-        "triage",
-        "next_step",
-        "findings",
-        "rls",
-        "tests_to_discuss",
-        "self_care",
-        "questions_for_doctor",
-        "unanswered_emergency_questions",
-        "disclaimer",
-        "labs",
-        "diary",
-        "recording",
-        "notes",
-        "answers",
-        "knowledge_version",
-        "unknowns",
-        "rls_relevant",
-        "tests_to_discuss_plain",
-        "medicines",
-        "age_group",
-    }
-    extra = {
-        k: v
-        for k, v in data.items()
-        if k not in known and v and isinstance(v, list) and all(isinstance(i, str) for i in v)
-    }
-    return {"a": data, "extra_lists": extra}
 
 
 def _assess(ctx: Ctx) -> tuple[Any, Any]:
@@ -70,13 +38,7 @@ async def assessment_page(ctx: CtxDep) -> Response:
     recs = [r for r in ctx.state.store.recordings(user) if r.status == "done"]
     ac = assessment_context(result, episodes=diary_episodes(ctx.state, user))
     return render(
-        ctx,
-        "assessment.html",
-        ac=ac,
-        **_view(result),
-        recording=rec,
-        recordings=recs,
-        print_mode=False,
+        ctx, "picture.html", ac=ac, recording=rec, recordings=recs, person=None, nights=[]
     )
 
 
@@ -97,21 +59,26 @@ async def assessment_pdf(ctx: CtxDep) -> Response:
         return user
     result, _ = _assess(ctx)
     episodes = diary_episodes(ctx.state, user)
-    return await _pdf(make_pdf, (result, episodes), "twitchscope-picture.pdf")
+    return await pdf_response(make_pdf, (result, episodes), "twitchscope-picture.pdf")
 
 
 @router.get("/report.pdf")
 async def doctor_pdf(ctx: CtxDep) -> Response:
     """The report to take to the doctor (answers, labs, diary and a night) as PDF."""
-    from twitchscope.web.pdf import doctor_pdf as make_pdf
-    from twitchscope.web.picture import doctor_report_for
-
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
     rec_id = ctx.request.query_params.get("recording") or None
+    return await doctor_pdf_for(ctx, user, rec_id, "twitchscope-report-for-your-doctor.pdf")
+
+
+async def doctor_pdf_for(ctx: Ctx, person: User, rec_id: str | None, name: str) -> Response:
+    """The report for the doctor of ``person`` as a PDF download named ``name``."""
+    from twitchscope.web.pdf import doctor_pdf as make_pdf
+    from twitchscope.web.picture import doctor_report_for
+
     try:
-        report = await asyncio.to_thread(doctor_report_for, ctx.state, user, rec_id)
+        report = await asyncio.to_thread(doctor_report_for, ctx.state, person, rec_id)
     except ValidationError as exc:
         if exc.field == "inputs":
             raise WebError(
@@ -122,10 +89,11 @@ async def doctor_pdf(ctx: CtxDep) -> Response:
         raise WebError(422, exc.field, exc.problem) from None
     except TwitchscopeError as exc:
         raise WebError(422, "report", str(exc)) from None
-    return await _pdf(make_pdf, (report,), "twitchscope-report-for-your-doctor.pdf")
+    return await pdf_response(make_pdf, (report,), name)
 
 
-async def _pdf(make: Any, args: tuple[Any, ...], name: str) -> Response:
+async def pdf_response(make: Any, args: tuple[Any, ...], name: str) -> Response:
+    """Run ``make(*args)`` off the event loop and send its bytes as a PDF download."""
     try:
         pdf = await asyncio.to_thread(make, *args)
     except MissingDependencyError as exc:

@@ -17,7 +17,9 @@ from twitchscope.web.recordings import (
     delete_recording,
     night_files,
     own_recording,
+    owner_names,
     status_dict,
+    visible_recordings,
 )
 from twitchscope.web.review import (
     categorise,
@@ -41,13 +43,22 @@ from twitchscope.web.signals import (
 from twitchscope.web.worker import SIGNAL_CACHE, recording_files
 
 router = APIRouter()
-FILES: Final[tuple[str, ...]] = ("summary.json", "leg_movements.csv", "scored_movements.csv")
+#: The files of a scored night a person may download (names the app wrote, never theirs).
+FILES: Final[tuple[str, ...]] = (
+    "summary.json",
+    "leg_movements.csv",
+    "scored_movements.csv",
+    "twitches.csv",
+    "hypnogram.csv",
+)
 
 
 def index_rows(
     summary: dict[str, Any] | None, before: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The main indices of a summary for display (with the value before review when given)."""
+    from twitchscope.report.score_report import LABELS, format_value
+
     if not summary:
         return []
     rows = []
@@ -57,14 +68,15 @@ def index_rows(
         v = summary.get(name)
         b = None if before is None else before.get(name)
         cut = CUTOFFS.get(name)
+        unit = unit_of(name)
         rows.append(
             {
                 "name": name,
-                "label": name.replace("_", " "),
-                "value": _fmt(v, unit_of(name)),
-                "before": None if before is None else _fmt(b, unit_of(name)),
+                "label": LABELS.get(name, name.replace("_", " ")),
+                "value": format_value(v, unit),
+                "before": None if before is None else format_value(b, unit),
                 "changed": before is not None and v != b,
-                "unit": unit_of(name),
+                "unit": unit,
                 "cutoff": cut,
                 "above": cut is not None and isinstance(v, int | float) and v > cut,
             }
@@ -72,12 +84,35 @@ def index_rows(
     return rows
 
 
-def _fmt(v: Any, unit: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    if isinstance(v, int | float):
-        return f"{v:.0f}" if unit == "count" else f"{v:.2f}"
-    return str(v)
+def _list_page(ctx: Ctx, user: Any, *, error: str = "", status: int = 200) -> HTMLResponse:
+    from twitchscope.web.picture import night_summary
+
+    recs = visible_recordings(ctx, user)
+    results = {}
+    for r in recs:
+        summary = night_summary(ctx.state, r) if r.status == "done" else None
+        if summary:
+            results[r.id] = _headline(summary)
+    return render(
+        ctx,
+        "recordings.html",
+        status=status,
+        recordings=recs,
+        results=results,
+        show_owner=user.is_clinician,
+        owners=owner_names(ctx) if user.is_clinician else {},
+        max_mb=ctx.state.config.max_upload_bytes / 1024**2,
+        error=error,
+    )
+
+
+def _headline(summary: dict[str, Any]) -> str:
+    """The night's headline index in words (PLMS index, or PLM per hour without staging)."""
+    v = summary.get("plms_index")
+    if not isinstance(v, int | float) or isinstance(v, bool) or math.isnan(float(v)):
+        return ""
+    staged = summary.get("index_basis") != "recording_time"
+    return f"PLMS index {v:.1f} /h" if staged else f"{v:.1f} PLM per hour of recording"
 
 
 @router.get("/recordings", response_class=HTMLResponse)
@@ -85,14 +120,7 @@ async def recordings_page(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
-    recs = ctx.state.store.recordings(user)
-    return render(
-        ctx,
-        "recordings.html",
-        recordings=recs,
-        max_mb=ctx.state.config.max_upload_bytes / 1024**2,
-        error="",
-    )
+    return _list_page(ctx, user)
 
 
 @router.post("/recordings", response_class=HTMLResponse)
@@ -106,15 +134,7 @@ async def upload_page(ctx: CtxDep) -> Response:
     except WebError as exc:
         if exc.status == 403:
             raise
-        recs = ctx.state.store.recordings(user)
-        return render(
-            ctx,
-            "recordings.html",
-            status=exc.status,
-            recordings=recs,
-            max_mb=ctx.state.config.max_upload_bytes / 1024**2,
-            error=exc.message,
-        )
+        return _list_page(ctx, user, error=exc.message, status=exc.status)
     return see_other(f"/recordings/{rec.id}")
 
 
@@ -137,9 +157,27 @@ async def recording_page(rec_id: str, ctx: CtxDep) -> Response:
         rows=index_rows(summary),
         summary=summary,
         reviewed=files.get("reviewed") is not None,
-        files=FILES,
+        files=[
+            f
+            for f in FILES
+            if (
+                ctx.state.recording_dir(rec.id)
+                / (REVIEWED_DIR if files.get("reviewed") else OUTPUT_DIR)
+                / f
+            ).exists()
+        ],
         night=night,
+        is_owner=rec.user_id == user.id,
+        owner=_owner_name(ctx, rec, user),
     )
+
+
+def _owner_name(ctx: Ctx, rec: Any, user: Any) -> str:
+    """Whose night it is, for a clinician looking at another person's night ('' for one's own)."""
+    if rec.user_id == user.id:
+        return ""
+    owner = ctx.state.store.user(rec.user_id)
+    return owner.name if owner is not None else "another person"
 
 
 def _night_context(ctx: Ctx, rec: Any, reviewed: bool) -> dict[str, Any] | None:
@@ -161,7 +199,7 @@ async def delete_recording_page(rec_id: str, ctx: CtxDep) -> Response:
     if isinstance(user, RedirectResponse):
         return user
     await ctx.check_unsafe()
-    delete_recording(ctx, own_recording(ctx, rec_id))
+    delete_recording(ctx, own_recording(ctx, rec_id, owner_only=True))
     return see_other("/recordings")
 
 
@@ -189,6 +227,7 @@ async def recording_file(rec_id: str, name: str, ctx: CtxDep) -> Response:
     if not path.exists():
         raise WebError(404, "name", "no such file")
     media = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
+    # served as a download: a browser never renders what a file holds
     return FileResponse(path, media_type=media, filename=f"{rec.id[:8]}-{which}-{name}")
 
 
@@ -212,6 +251,7 @@ async def review_page(rec_id: str, ctx: CtxDep) -> Response:
             files["reviewed"] or files["original"], files["original"] if files["reviewed"] else None
         ),
         edits=ctx.state.store.edits(rec.id)[-20:],
+        owner=_owner_name(ctx, rec, user),
     )
 
 
