@@ -7,8 +7,11 @@ Usage::
 
 Each benchmark runs in its own process, one after the other, so they never compete for the cores:
 the reader comparison (``bench_read.py``), the stages of one night (``speed.py``), the whole
-command as a user waits for it (``bench_command.py``), agreement with PLMScoRe
-(``plmscore_agreement.py``) and detection accuracy (``accuracy.py``).
+command as a user waits for it (``bench_command.py``), start-up of the light commands
+(``bench_startup.py``), the report's cost (``bench_report.py``), agreement with PLMScoRe
+(``plmscore_agreement.py``), detection accuracy (``accuracy.py``), the other twitch kinds,
+accelerometers and automatic staging (``bench_twitches.py``), the web app (``bench_web.py``) and
+the cohort runner on 200 nights of 8 h (``bench_batch.py``, the longest, last).
 
 ``--quick`` uses one repeat and fewer nights, for a smoke check: its figures are never recorded.
 The scripts that know ``--quick`` print instead of writing; as a guarantee for all of them, the
@@ -35,8 +38,20 @@ def runs(quick: bool) -> list[list[str]]:
         ["bench_read.py", *q],
         ["speed.py", *q],
         ["bench_command.py", *q],
+        ["bench_startup.py", *q],
+        ["bench_report.py", *(["--repeats", "1", "--no-baseline"] if quick else [])],
         ["plmscore_agreement.py", *q],
         ["accuracy.py", *q],  # --quick: a smoke run that never overwrites
+        ["bench_twitches.py"],
+        ["bench_web.py", *(["--repeats", "1"] if quick else [])],
+        [
+            "bench_batch.py",
+            *(
+                ["--nights", "12", "--hours", "1", "--distinct", "3", "--no-night-reports"]
+                if quick
+                else []
+            ),
+        ],
     ]
 
 

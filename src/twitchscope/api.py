@@ -16,17 +16,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from twitchscope.errors import InputFileError, ValidationError
-from twitchscope.hypnogram import Hypnogram
-from twitchscope.prepare import PreparedInputs, prepare
 from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
-from twitchscope.results import ScoreResult
-from twitchscope.scoring.rules import RuleSet, get_rules
+
+# Only light modules at the top: score_to_dir starts decoding the recording on a thread
+# (numpy only) and loads pandas, the annotation readers and the scorer meanwhile.
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
+    from twitchscope._threads import Background
+    from twitchscope.detect.result import LegDetection
+    from twitchscope.hypnogram import Hypnogram
+    from twitchscope.io.recording import Recording
+    from twitchscope.prepare import PreparedInputs, SignalsRead, prepare
+    from twitchscope.results import ScoreResult
+    from twitchscope.scoring.rules import RuleSet
+    from twitchscope.signal import Signal
+
+
+def __getattr__(name: str) -> Any:
+    # prepare and PreparedInputs stay importable from here (imported on first use)
+    if name in ("prepare", "PreparedInputs"):
+        import twitchscope.prepare
+
+        return getattr(twitchscope.prepare, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Movements",
@@ -52,17 +70,95 @@ class Movements:
     excluded: pd.DataFrame | None = None
     excluded_s: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Each leg's part of twitch detection, done beside its leg-movement detection
+    #: (:class:`twitchscope.detect.twitches.LegBursts`; empty unless asked for).
+    twitch_legs: tuple[Any, ...] = field(default=(), repr=False)
 
 
-def detect_movements(inputs: PreparedInputs, rules: RuleSet) -> Movements:
-    """Detect leg movements on both legs' EMG (see :func:`twitchscope.detect.detect_legs`)."""
-    from twitchscope.detect import detect_legs
+def detect_movements(
+    inputs: PreparedInputs, rules: RuleSet, *, twitches: bool = False
+) -> Movements:
+    """Detect leg movements on both legs' EMG (as :func:`twitchscope.detect.detect_legs`).
 
-    if inputs.left is None or inputs.right is None:
+    The legs run on two threads (see :mod:`twitchscope._threads`); the result is the same as
+    one after the other. With ``twitches`` each leg's part of twitch detection (its fine
+    envelope and bursts, :func:`twitchscope.detect.twitches.leg_bursts`) is done on the same
+    thread from the same filter pass, for :func:`detect_other_twitches` to take.
+    """
+    from twitchscope.detect.ecg import r_peak_times
+
+    left, right = inputs.left, inputs.right
+    if left is None or right is None:
         raise InputFileError(inputs.source, "the leg signals were not loaded")
-    dl, dr = detect_legs(
-        inputs.left, inputs.right, rules=rules, ecg=inputs.ecg, r_times=inputs.r_times
+    r_times = inputs.r_times
+    if r_times is None and inputs.ecg is not None:
+        r_times = r_peak_times(inputs.ecg)  # once for both legs
+    from twitchscope.prepare import SignalsRead
+
+    # the twitch step blanks with inputs.r_times: its legs are done here only with those
+    twitches = twitches and r_times is inputs.r_times
+    return _movements(
+        _detect_both(SignalsRead(left, right, r_times), rules, twitches=twitches), inputs
     )
+
+
+#: One leg's leg-movement detection and, when asked for, its part of twitch detection.
+LegPass = tuple["LegDetection", Any]
+
+
+def _detect_both(signals: SignalsRead, rules: RuleSet, *, twitches: bool) -> list[LegPass]:
+    """Both legs' detections, the legs on two threads (numpy releases the GIL in its loops).
+
+    The same results as one leg after the other: the warnings in the same order, the left
+    leg's error first. With ``twitches`` each leg's twitch part follows its detection on the
+    same thread, from the same filter pass (:class:`~twitchscope.detect.filters.EnvelopeShare`).
+    """
+    from twitchscope._threads import run_all
+
+    return run_all(
+        [
+            lambda: _detect_leg(signals.left, "left", signals.r_times, rules, twitches),
+            lambda: _detect_leg(signals.right, "right", signals.r_times, rules, twitches),
+        ]
+    )
+
+
+def _detect_leg(
+    signal: Signal,
+    leg: Literal["left", "right"],
+    r_times: npt.NDArray[np.float64] | None,
+    rules: RuleSet,
+    twitches: bool,
+) -> LegPass:
+    """One leg's leg-movement detection and, with ``twitches``, its part of twitch detection.
+
+    An error of the twitch part is not raised here: the twitch step then does that leg again
+    and raises it there, after the leg movements were scored, as a run without this pass would.
+    """
+    from twitchscope.detect import detect_leg_movements
+
+    if not twitches:
+        return detect_leg_movements(signal, leg, rules=rules, r_times=r_times), None
+    from twitchscope.detect.filters import EnvelopeShare
+    from twitchscope.detect.twitches import AASM2020, leg_bursts
+
+    share = EnvelopeShare(AASM2020.envelope_block_s, rules.bandpass_hz)
+    det = detect_leg_movements(signal, leg, rules=rules, r_times=r_times, share=share)
+    try:
+        part = leg_bursts(
+            signal, leg, rules=AASM2020, bandpass_hz=rules.bandpass_hz, r_times=r_times,
+            share=share,
+        )  # fmt: skip
+    except Exception:
+        part = None
+    return det, part
+
+
+def _movements(passes: list[LegPass], inputs: PreparedInputs) -> Movements:
+    """The two legs' detections as one table of movements to score."""
+    import pandas as pd
+
+    (dl, tl), (dr, tr) = passes
     table = pd.concat([dl.movements, dr.movements], ignore_index=True)
     table = table.sort_values(["onset", "leg"], kind="stable").reset_index(drop=True)
     excluded = pd.concat(
@@ -76,6 +172,7 @@ def detect_movements(inputs: PreparedInputs, rules: RuleSet) -> Movements:
         excluded=excluded,
         excluded_s={dl.leg: float(dl.excluded_s), dr.leg: float(dr.excluded_s)},
         warnings=list(dict.fromkeys(warnings)),
+        twitch_legs=tuple(t for t in (tl, tr) if t is not None),
     )
 
 
@@ -83,6 +180,9 @@ def reference_movements(
     movements: pd.DataFrame | str | PathLike[str], inputs: PreparedInputs
 ) -> Movements:
     """Leg movements a person (or another tool) already marked: a table or an annotation file."""
+    import numpy as np
+    import pandas as pd
+
     from twitchscope.validate.compare import normalise_movements
 
     if isinstance(movements, pd.DataFrame):
@@ -126,6 +226,7 @@ def detect_other_twitches(inputs: PreparedInputs, movements: Movements, rules: R
             hypnogram=inputs.hypnogram,
             bandpass_hz=rules.bandpass_hz,
             r_times=inputs.r_times,
+            per_leg=movements.twitch_legs,
         )
     return twitches_from_movements(
         movements.table, hypnogram=inputs.hypnogram, duration=inputs.recording_duration
@@ -135,6 +236,9 @@ def detect_other_twitches(inputs: PreparedInputs, movements: Movements, rules: R
 def score_prepared(inputs: PreparedInputs, movements: Movements, rules: RuleSet) -> ScoreResult:
     """Score the movements with the rules, stages and events of ``inputs`` (the other twitch
     kinds are added by :func:`detect_other_twitches`; they never enter the PLM indices)."""
+    import numpy as np
+
+    from twitchscope.results import ScoreResult
     from twitchscope.scoring import score_leg_movements
 
     scoring = score_leg_movements(
@@ -189,12 +293,16 @@ def _run_score(
     stage: str | None = None,
 ) -> ScoreResult:
     """The read, detect (or reference) and score steps, timed and reported by ``steps``; with
-    ``stage="auto"`` an automatic staging step first, with ``twitches`` a twitch-kinds step."""
-    rs = get_rules(rules)
-    auto = None
-    if stage is not None:
-        from twitchscope.staging import stage_automatically
+    ``stage="auto"`` an automatic staging step first, with ``twitches`` a twitch-kinds step.
 
+    A recording given as a file path is read and detected on threads from the start
+    (:class:`_Pipeline`) while the annotation readers, the scorer and (with ``stage="auto"``)
+    the stager load and run; the steps report when their results are ready.
+    """
+    from twitchscope.scoring.rules import get_rules
+
+    rs = get_rules(rules)
+    if stage is not None:
         if stage != "auto":
             raise ValidationError("stage", f"the only value is 'auto', got {stage!r}")
         if hypnogram is not None:
@@ -203,24 +311,41 @@ def _run_score(
             )
         if not isinstance(recording, str | PathLike):
             raise ValidationError("stage", "'auto' needs the recording's file")
+    pipeline = (
+        _Pipeline(recording, left, right, rs, twitches)
+        if movements is None and isinstance(recording, str | PathLike)
+        else None
+    )
+    auto = None
+    if stage is not None:
+        from twitchscope.staging import stage_automatically
+
         with steps.step("stage", "staging the night automatically (YASA)") as end:
             auto = stage_automatically(recording)
             hypnogram = auto.hypnogram
             end(f"staged {auto.hypnogram.n_epochs} epochs automatically")
     with steps.step("read", "reading the recording") as end:
-        inputs = prepare(
-            recording,
-            hypnogram=hypnogram,
-            events=events,
-            left=left,
-            right=right,
-            load_signals=movements is None,
-            stage_codes=stage_codes,
-        )
+        if pipeline is not None:
+            inputs = pipeline.inputs(hypnogram, events, stage_codes)
+        else:
+            from twitchscope.prepare import prepare
+
+            inputs = prepare(
+                recording,
+                hypnogram=hypnogram,
+                events=events,
+                left=left,
+                right=right,
+                load_signals=movements is None,
+                stage_codes=stage_codes,
+            )
         end("read the recording")
     if movements is None:
         with steps.step("detect", "detecting leg movements") as end:
-            mv = detect_movements(inputs, rs)
+            if pipeline is not None:
+                mv = _movements(pipeline.detections(), inputs)
+            else:
+                mv = detect_movements(inputs, rs, twitches=twitches)
             end(f"detected {len(mv.table)} leg movements")
     else:
         with steps.step("reference", "reading reference leg movements") as end:
@@ -239,6 +364,62 @@ def _run_score(
 
         result = mark_automatic(result, auto)
     return result
+
+
+class _Pipeline:
+    """Reading and detection of a recording file on threads, started at once.
+
+    One thread opens the file and decodes the legs and the ECG (:func:`read_signals`, which
+    shares the work with a second thread); a second job detects both legs as soon as they are
+    decoded (:func:`_detect_both`). Both need numpy only until the movement tables are built,
+    so they run while the calling thread loads pandas and the readers of the annotations.
+    Errors are raised where the serial code would raise them, in the same order.
+    """
+
+    def __init__(self, path: str | PathLike[str], left: str | None, right: str | None,
+                 rules: RuleSet, twitches: bool) -> None:  # fmt: skip
+        from twitchscope._threads import Background
+
+        self.reader: Background[tuple[Recording, SignalsRead]] = Background(
+            lambda: self._read(path, left, right), name="twitchscope-read"
+        )
+        self.detector: Background[list[LegPass]] = Background(
+            lambda: _detect_both(self.reader.result()[1], rules, twitches=twitches),
+            name="twitchscope-detect",
+        )
+
+    @staticmethod
+    def _read(
+        path: str | PathLike[str], left: str | None, right: str | None
+    ) -> tuple[Recording, SignalsRead]:
+        from twitchscope.io.recording import open_recording
+        from twitchscope.prepare import read_signals
+
+        rec = open_recording(path)
+        try:
+            return rec, read_signals(rec, left, right)
+        except BaseException:
+            rec.close()
+            raise
+
+    def inputs(
+        self,
+        hypnogram: Hypnogram | str | PathLike[str] | None,
+        events: pd.DataFrame | str | PathLike[str] | None,
+        stage_codes: Mapping[int, str] | str | None,
+    ) -> PreparedInputs:
+        """The prepared inputs: stages and events read here, signals from the reading thread."""
+        from twitchscope.prepare import check_stage_codes, prepare_read
+
+        check_stage_codes(stage_codes, hypnogram)  # as prepare(): before the recording's errors
+        rec, signals = self.reader.result()
+        return prepare_read(
+            rec, signals, hypnogram=hypnogram, events=events, stage_codes=stage_codes
+        )
+
+    def detections(self) -> list[LegPass]:
+        """Both legs' detections, with their twitch parts when asked for (waits for them)."""
+        return self.detector.result()
 
 
 def score(

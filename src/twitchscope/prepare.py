@@ -7,20 +7,17 @@ start from there. Only the leg channels (and ECG, when present) are decoded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from twitchscope.errors import ChannelError, InputFileError, MissingDependencyError
-from twitchscope.events import check_events, empty_events
-from twitchscope.hypnogram import Hypnogram
 from twitchscope.io.channels import (
     LabelledChannel,
     find_role,
@@ -30,9 +27,21 @@ from twitchscope.io.channels import (
 )
 from twitchscope.signal import Signal
 
+# pandas, the hypnogram and the annotation readers are imported where they are used: reading
+# the signals (read_signals) needs numpy only, so a run starts decoding its recording on a
+# thread while those modules load (twitchscope.api).
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from twitchscope.hypnogram import Hypnogram
     from twitchscope.io.annotations import Annotations
     from twitchscope.io.recording import Recording
+
+
+def _empty_events() -> pd.DataFrame:
+    from twitchscope.events import empty_events
+
+    return empty_events()
 
 
 @dataclass
@@ -55,7 +64,7 @@ class PreparedInputs:
     channels: dict[str, str | None] = field(default_factory=dict)
     hypnogram: Hypnogram | None = None
     hypnogram_source: str = ""
-    events: pd.DataFrame = field(default_factory=empty_events)
+    events: pd.DataFrame = field(default_factory=_empty_events)
     events_source: str = ""
     warnings: list[str] = field(default_factory=list)
     embedded: Annotations | None = None
@@ -106,6 +115,28 @@ def stage_code_mapping(stage_codes: Mapping[int, str] | str) -> dict[int, str]:
     return check_codes(stage_codes, "stage_codes")
 
 
+def check_stage_codes(
+    stage_codes: Mapping[int, str] | str | None, hypnogram: object
+) -> dict[int, str] | None:
+    """The integer stage codes to use (None when not given), checked against ``hypnogram``.
+
+    Raises
+    ------
+    ValidationError
+        Codes given without a hypnogram file, or codes that do not parse.
+    """
+    from twitchscope.errors import ValidationError
+    from twitchscope.hypnogram import Hypnogram
+
+    if stage_codes is None:
+        return None
+    if hypnogram is None or isinstance(hypnogram, Hypnogram):
+        raise ValidationError(
+            "stage_codes", "needs a hypnogram file (the file the integer codes are in)"
+        )
+    return stage_code_mapping(stage_codes)
+
+
 def _note_replaced_events(inputs: PreparedInputs, given: str) -> None:
     """Say so when given events replace respiratory events/arousals embedded in the recording."""
     if inputs.embedded is None:
@@ -127,6 +158,11 @@ def _resolve_stages_and_events(
     codes: dict[int, str] | None = None,
 ) -> None:
     """Fill ``inputs.hypnogram`` and ``inputs.events`` from the arguments or embedded notes."""
+    import pandas as pd
+
+    from twitchscope.events import check_events
+    from twitchscope.hypnogram import Hypnogram
+
     dur = inputs.recording_duration
     hyp_file: Annotations | None = None
     if isinstance(hypnogram, Hypnogram):
@@ -178,6 +214,69 @@ def _resolve_stages_and_events(
         )
 
 
+@dataclass
+class SignalsRead:
+    """What :func:`read_signals` decoded: the legs (µV) and the ECG's R-peak times (s)."""
+
+    left: Signal
+    right: Signal
+    r_times: npt.NDArray[np.float64] | None
+
+
+def read_signals(rec: Recording, left: str | None = None, right: str | None = None) -> SignalsRead:
+    """Decode the two legs and the ECG (when there is one) and check the legs.
+
+    One pass over the file decodes the three channels (its blocks shared among threads); then
+    the legs are checked (:func:`twitchscope.io.quality.check_leg_signal`, warnings added to
+    ``rec.warnings`` in leg order) while the ECG is reduced to its R-peak times and dropped.
+    Needs numpy only. Errors come in the order of reading the ECG first, then the legs.
+
+    Raises
+    ------
+    ChannelError
+        For an unusable ECG header, a missing, ambiguous, flat, clipped or too slow leg.
+    """
+    from twitchscope._threads import run_all
+    from twitchscope.detect.ecg import r_peak_times
+    from twitchscope.io.quality import check_leg_signal
+
+    try:
+        ecg_label: str | None = rec.find("ecg").label
+    except ChannelError:
+        ecg_label = None
+    if ecg_label is not None:
+        rec.check_loadable(ecg_label)
+    pick_leg_channels(rec.channels, rec.path, left, right)  # the one picking code path
+    names = [left or "leg_left", right or "leg_right"]
+    loaded = rec.load_many([*names, *([ecg_label] if ecg_label is not None else [])])
+    legs = [loaded[n] for n in names]
+    ecg = loaded.pop(ecg_label) if ecg_label is not None else None
+    del loaded
+
+    def beats() -> npt.NDArray[np.float64] | None:
+        nonlocal ecg
+        if ecg is None:
+            return None
+        out = r_peak_times(ecg)
+        ecg = None  # the ECG samples are not kept: detection needs only the beat times
+        return out
+
+    src = str(rec.path)
+    jobs: list[Callable[[], object]] = [
+        beats,  # the longest job first
+        lambda: check_leg_signal(legs[0], src),
+        lambda: check_leg_signal(legs[1], src),
+    ]
+    r_times, warn_left, warn_right = run_all(jobs)
+    for warns in (warn_left, warn_right):
+        for warn in cast("list[str]", warns):
+            if warn not in rec.warnings:
+                rec.warnings.append(warn)
+    return SignalsRead(
+        left=legs[0], right=legs[1], r_times=cast("npt.NDArray[np.float64] | None", r_times)
+    )
+
+
 def _prepare_file(
     path: str | PathLike[str], left: str | None, right: str | None, load_signals: bool
 ) -> PreparedInputs:
@@ -189,6 +288,29 @@ def _prepare_file(
     finally:
         rec.close()
     inputs.source = str(path)
+    return inputs
+
+
+def prepare_read(
+    rec: Recording,
+    signals: SignalsRead,
+    *,
+    hypnogram: Hypnogram | str | PathLike[str] | None = None,
+    events: pd.DataFrame | str | PathLike[str] | None = None,
+    stage_codes: Mapping[int, str] | str | None = None,
+) -> PreparedInputs:
+    """:func:`prepare` for a recording whose signals :func:`read_signals` already decoded.
+
+    Reads the annotations (stages, events) and closes ``rec``. Used by
+    :func:`twitchscope.api.score_to_dir`, which reads the signals on a thread from the start.
+    """
+    try:
+        codes = check_stage_codes(stage_codes, hypnogram)
+        inputs = _prepare_recording_object(rec, None, None, True, signals)
+    finally:
+        rec.close()
+    inputs.source = str(rec.path)
+    _resolve_stages_and_events(inputs, hypnogram, events, codes)
     return inputs
 
 
@@ -209,7 +331,11 @@ def _leg_labels(
 
 
 def _prepare_recording_object(
-    rec: Recording, left: str | None, right: str | None, load_signals: bool
+    rec: Recording,
+    left: str | None,
+    right: str | None,
+    load_signals: bool,
+    signals: SignalsRead | None = None,
 ) -> PreparedInputs:
     from twitchscope.io.annotations import annotations_from_descriptions
 
@@ -218,19 +344,10 @@ def _prepare_recording_object(
         source=src, recording_duration=float(rec.duration), recording_start=rec.start
     )
     if load_signals:
-        from twitchscope.detect.ecg import r_peak_times
-
-        # the ECG first, reduced to its beat times and dropped before the legs are decoded:
-        # the peak memory then holds the two legs, not the legs and the ECG
-        try:
-            ecg_label = rec.find("ecg").label
-        except ChannelError:
-            ecg_label = None
-        if ecg_label is not None:
-            inputs.r_times = r_peak_times(rec.load(ecg_label))
-        lsig, rsig = rec.legs(left=left, right=right)
-        inputs.left, inputs.right = lsig, rsig
-        inputs.channels = {"left": lsig.label, "right": rsig.label}
+        got = read_signals(rec, left, right) if signals is None else signals
+        inputs.r_times = got.r_times
+        inputs.left, inputs.right = got.left, got.right
+        inputs.channels = {"left": got.left.label, "right": got.right.label}
     else:
         inputs.channels = _leg_labels(rec.channels, rec.path, left, right)
     raw = rec.raw_annotations()
@@ -341,17 +458,9 @@ def prepare(
     TwitchscopeError
         Missing or unusable leg channel, hypnogram not fitting the recording, bad files.
     """
-    from twitchscope.errors import ValidationError
     from twitchscope.io.recording import Recording
 
-    codes = None
-    if stage_codes is not None:
-        if hypnogram is None or isinstance(hypnogram, Hypnogram):
-            raise ValidationError(
-                "stage_codes", "needs a hypnogram file (the file the integer codes are in)"
-            )
-        codes = stage_code_mapping(stage_codes)
-
+    codes = check_stage_codes(stage_codes, hypnogram)
     if _is_path(recording):
         inputs = _prepare_file(recording, left, right, load_signals)
     elif isinstance(recording, Recording):

@@ -44,10 +44,11 @@ from twitchscope.detect import artefacts as art
 from twitchscope.detect.baseline import resting_level, resting_noise
 from twitchscope.detect.ecg import blank_envelope, r_peak_times
 from twitchscope.detect.filters import (
+    EnvelopeShare,
     block_length,
     block_mean,
     emg_sos,
-    envelope_blocks,
+    envelope_blocks_many,
     median5,
 )
 from twitchscope.detect.result import LegDetection, empty_movements
@@ -261,6 +262,7 @@ def detect_leg_movements(
     rules: RuleSet = WASM2016,
     ecg: Signal | None = None,
     r_times: npt.NDArray[np.float64] | None = None,
+    share: EnvelopeShare | None = None,
 ) -> LegDetection:
     """Detect leg movements on one leg's tibialis anterior EMG.
 
@@ -276,6 +278,10 @@ def detect_leg_movements(
         ECG channel; when given, the leg envelope is blanked around its R peaks.
     r_times : ndarray, optional
         R-peak times (s) already found (used instead of ``ecg``; lets two legs share one pass).
+    share : EnvelopeShare, optional
+        Filled with a finer block envelope of the same band-passed EMG, made in the same filter
+        pass, for twitch detection (see :class:`~twitchscope.detect.filters.EnvelopeShare`).
+        The detection itself is the same with or without it.
 
     Returns
     -------
@@ -331,7 +337,12 @@ def detect_leg_movements(
             "electrode off, or not a recorded channel",
         )
     sos, notched = emg_sos(x, fs, rules.bandpass_hz)
-    fine = envelope_blocks(x, fs, sos, block)
+    if share is not None and (extra := share.wants(fs, rules.bandpass_hz)) is not None:
+        # chunked on this detector's blocks: its envelope is the same as without the share
+        fine, finer = envelope_blocks_many(x, fs, sos, (block, extra))
+        share.fill(fs, extra, finer)
+    else:
+        (fine,) = envelope_blocks_many(x, fs, sos, (block,))
     fine *= np.float32(ENVELOPE_SCALE)
     if r_times is None and ecg is not None:
         r_times = r_peak_times(ecg)

@@ -31,6 +31,8 @@ Choices, and why:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -66,6 +68,50 @@ MAINS_CHECK_SEGMENTS: Final[int] = 64
 #: (1 MB) stay in the CPU cache, and no full-length filtered copy of the signal exists. Measured
 #: on 8 h at 512 Hz: 2^16-2^18 take ~70 ms per leg, 2^19-2^21 ~105 ms.
 FILTER_CHUNK: Final[int] = 2**18
+
+
+@dataclass
+class EnvelopeShare:
+    """A second block envelope asked of leg-movement detection's filter pass, for twitch detection.
+
+    Twitch detection needs ~10 ms blocks of the same band-passed EMG that leg-movement
+    detection averages over ~50 ms blocks. Give one ``EnvelopeShare`` per leg to
+    :func:`twitchscope.detect.emg.detect_leg_movements` (which fills it from its own filter pass,
+    :func:`envelope_blocks_many`) and then to
+    :func:`twitchscope.detect.twitches.bursts.fine_envelope` (which takes it instead of filtering
+    again): the same values as a pass of its own, for half the filtering.
+
+    Parameters
+    ----------
+    block_s : float
+        Wanted block length in seconds (rounded to whole samples, at least one).
+    bandpass_hz : (low, high)
+        The band-pass the envelope is for; filled only when the detector uses the same one.
+    """
+
+    block_s: float
+    bandpass_hz: tuple[float, float]
+    #: Sampling rate (Hz) and samples per block of ``values``, once filled.
+    fs: float = 0.0
+    block: int = 0
+    #: Mean absolute value (µV, not scaled) of the band-passed EMG per block, once filled.
+    values: F32 | None = field(default=None, repr=False)
+
+    def wants(self, fs: float, bandpass_hz: tuple[float, float]) -> int | None:
+        """Samples per block to fill at ``fs`` with ``bandpass_hz``, or None (another band)."""
+        if tuple(map(float, bandpass_hz)) != tuple(map(float, self.bandpass_hz)):
+            return None
+        return max(1, round(fs * self.block_s))
+
+    def fill(self, fs: float, block: int, values: F32) -> None:
+        """Keep the envelope made at ``fs`` with ``block`` samples per block."""
+        self.fs, self.block, self.values = float(fs), int(block), values
+
+    def take(self, fs: float, block: int, bandpass_hz: tuple[float, float]) -> F32 | None:
+        """The envelope when it was made at ``fs``, ``block`` and ``bandpass_hz``, else None."""
+        if self.values is None or self.fs != float(fs) or self.block != block:
+            return None
+        return self.values if self.wants(fs, bandpass_hz) == block else None
 
 
 def block_length(fs: float) -> int:
@@ -199,26 +245,70 @@ def filter_emg(x: F32, fs: float, sos: npt.NDArray[np.float64]) -> F32:
     return out
 
 
-def envelope_blocks(x: F32, fs: float, sos: npt.NDArray[np.float64], block: int) -> F32:
+def envelope_blocks(
+    x: F32, fs: float, sos: npt.NDArray[np.float64], block: int, *, chunk_block: int | None = None
+) -> F32:
     """Mean absolute value (µV) per block of ``block`` samples of ``x`` filtered by ``sos``.
 
     Equals ``block_mean_abs(filter_emg(x, fs, sos), block)`` (a trailing part shorter than a
     block is dropped), computed chunk by chunk: the filtered signal never exists full length.
+    The chunks are whole multiples of ``chunk_block`` samples (default ``block``; see
+    :func:`envelope_blocks_many`).
+    """
+    return envelope_blocks_many(x, fs, sos, (block,), chunk_block=chunk_block)[0]
+
+
+def envelope_blocks_many(
+    x: F32,
+    fs: float,
+    sos: npt.NDArray[np.float64],
+    blocks: Sequence[int],
+    *,
+    chunk_block: int | None = None,
+) -> list[F32]:
+    """:func:`envelope_blocks` for several block lengths at once, from one filter pass.
+
+    Leg-movement detection (~50 ms blocks) and twitch detection (~10 ms blocks) use the same
+    band-passed EMG: filtering it once for both halves the most expensive step of the two.
+
+    The signal is filtered in chunks of whole multiples of ``chunk_block`` samples (default
+    ``blocks[0]``), the chunks :func:`envelope_blocks` uses for that block length, so that the
+    envelope of that length is the same to the last bit whichever other lengths are asked for;
+    a block of another length that straddles two chunks takes its samples from both. (Filter
+    outputs depend on the chunk grid by float32 rounding only.) Returns one envelope per entry
+    of ``blocks``, in that order.
     """
     n = x.shape[0]
-    nb = n // block
-    out = np.empty(nb, dtype=np.float32)
-    if nb == 0:
-        return out
+    outs = [np.empty(n // b, dtype=np.float32) for b in blocks]
+    if all(o.shape[0] == 0 for o in outs):
+        return outs
     if n < 2:
-        return block_mean_abs(x.astype(np.float32), block)
+        return [block_mean_abs(x.astype(np.float32), b) for b in blocks]
+    grid = blocks[0] if chunk_block is None else chunk_block
+    usable = max(o.shape[0] * b for b, o in zip(blocks, outs, strict=True))
+    chunks = _chunks((n // grid) * grid, grid)
+    done = chunks[-1][1] if chunks else 0
+    if usable > done:
+        chunks.append((done, usable))
     filt = StateSpaceFilter(sos)
     state, c = _warm_state(x, fs, filt, sos)
     offset = np.float32(c)
-    for a, b in _chunks(nb * block, block):
-        y, state = filt.run(x[a:b] - offset, state)
-        out[a // block : b // block] = block_mean_abs(y, block, overwrite=True)
-    return out
+    # per block length: the filtered samples of a block left incomplete at the end of a chunk
+    carry: list[F32] = [np.empty(0, dtype=np.float32) for _ in blocks]
+    for a, stop in chunks:
+        y, state = filt.run(x[a:stop] - offset, state)
+        np.abs(y, out=y)
+        for i, (b, out) in enumerate(zip(blocks, outs, strict=True)):
+            seg = y if carry[i].size == 0 else np.concatenate([carry[i], y])
+            lo = (a - carry[i].size) // b
+            k = max(0, min(seg.shape[0] // b, out.shape[0] - lo))
+            if k:
+                sums = _block_sums(seg[: k * b], b)
+                sums *= np.float32(1.0 / b)
+                out[lo : lo + k] = sums
+            # samples left over start the next block (none once the envelope is complete)
+            carry[i] = seg[k * b :].copy() if lo + k < out.shape[0] else seg[:0]
+    return outs
 
 
 def _block_sums(x: F32, block: int) -> F32:

@@ -19,13 +19,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from twitchscope.errors import InputFileError, MissingDependencyError
+
+# pandas is imported where a table is read or written: the score command checks a file's
+# suffix against SUFFIXES on every run, and a PSG run reads its file while pandas loads.
+if TYPE_CHECKING:
+    import pandas as pd
 
 F32 = npt.NDArray[np.float32]
 
@@ -138,6 +142,8 @@ def read_accelerometer(
 
 
 def _read_table(p: Path, kind: str) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         if kind == "csv":
             return pd.read_csv(p, comment="#", skipinitialspace=True)
@@ -153,6 +159,8 @@ def _read_table(p: Path, kind: str) -> pd.DataFrame:
 
 
 def _from_frame(frame: pd.DataFrame, p: Path, leg: str) -> AccelRecording:
+    import pandas as pd
+
     cols = {str(c).strip().lower(): c for c in frame.columns}
     missing = [c for c in ("time", "x", "y", "z") if c not in cols]
     if missing:
@@ -181,6 +189,8 @@ def _from_frame(frame: pd.DataFrame, p: Path, leg: str) -> AccelRecording:
 
 
 def _times(col: pd.Series, p: Path) -> tuple[npt.NDArray[np.float64], dt.datetime | None]:
+    import pandas as pd
+
     num = pd.to_numeric(col, errors="coerce")
     if num.notna().all():
         return num.to_numpy(dtype=np.float64), None
@@ -325,6 +335,8 @@ def _read_gt3x(p: Path, leg: str) -> AccelRecording:
 
 def write_accelerometer_csv(rec: AccelRecording, path: str | PathLike[str]) -> Path:
     """Write ``time`` (s) and ``x, y, z`` (g) as CSV, or Parquet for a ``.parquet`` path."""
+    import pandas as pd
+
     p = Path(path)
     t = np.arange(rec.n_samples) / rec.fs
     df = pd.DataFrame({"time": np.round(t, 4), "x": rec.x, "y": rec.y, "z": rec.z})

@@ -13,6 +13,8 @@ continuous time axis from their onsets (first TAL of each record), with NaN in t
 
 from __future__ import annotations
 
+import functools
+import itertools
 import mmap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from twitchscope.io.channels import (
     signal_number,
 )
 from twitchscope.io.edf_header import EdfHeader, SignalHeader, read_header
-from twitchscope.io.edf_tal import parse_tals, record_onset
+from twitchscope.io.edf_tal import parse_tals, record_onset, text_records
 from twitchscope.io.units import parse_unit, range_warning
 from twitchscope.signal import Signal
 
@@ -118,6 +120,9 @@ class Recording:
         self._annotation_signals = tuple(s for s in header.signals if s.is_annotation)
         self.channels: tuple[ChannelInfo, ...] = self._make_channels(channels or {})
         self._onsets = self._record_onsets()
+        #: Bytes of each annotation signal (records x bytes), kept from the first full pass
+        #: over the data (:meth:`load_many`) so :meth:`raw_annotations` needs no pass of its own.
+        self._tal_bytes: dict[int, npt.NDArray[np.uint8]] = {}
         rd = header.record_duration
         self.duration: float = float(self._onsets[-1] + rd - self._onsets[0])
 
@@ -333,11 +338,15 @@ class Recording:
         """
         return self.load_many([name])[name]
 
-    def load_many(self, names: Sequence[str]) -> dict[str, Signal]:
+    def load_many(self, names: Sequence[str], *, threads: int | None = None) -> dict[str, Signal]:
         """Decode several channels (labels or roles) in one pass over the file.
 
         Only these channels' columns are decoded. Returns a dict keyed by the names given.
+        The blocks of records are shared among ``threads`` threads (default
+        :func:`twitchscope._threads.thread_count`); each thread decodes and releases its own
+        blocks, so no mapped page is read twice.
         """
+
         data = self._mapped()
         infos = [self._resolve(n) for n in names]
         unique = {c.index: c for c in infos}
@@ -345,6 +354,34 @@ class Recording:
         for ch in unique.values():
             if sigs[ch.index].problem:
                 raise ChannelError(self.path, ch.label, sigs[ch.index].problem)
+        return self._decode(names, infos, unique, data, threads)
+
+    def check_loadable(self, name: str) -> ChannelInfo:
+        """The channel ``name`` (label, role or ``"#N"``), or the error :meth:`load` would raise.
+
+        Raises
+        ------
+        ChannelError
+            When the channel is not in the file, is ambiguous, or its header is unusable.
+        """
+        ch = self._resolve(name)
+        problem = next(s.problem for s in self._signals if s.index == ch.index)
+        if problem:
+            raise ChannelError(self.path, ch.label, problem)
+        return ch
+
+    def _decode(
+        self,
+        names: Sequence[str],
+        infos: list[ChannelInfo],
+        unique: dict[int, ChannelInfo],
+        data: np.memmap,
+        threads: int | None,
+    ) -> dict[str, Signal]:
+        """The decoding pass of :meth:`load_many` (channels checked)."""
+        from twitchscope._threads import run_all, thread_count
+
+        sigs = {s.index: s for s in self._signals}
         hdr = self._header
         n = hdr.n_records
         outs: dict[int, npt.NDArray[np.float32]] = {}
@@ -361,24 +398,46 @@ class Recording:
             else:
                 outs[idx] = np.empty(n * spr, dtype=np.float32)
         block_rows = max(1, BLOCK_BYTES // hdr.record_bytes)
-        scratch: dict[int, npt.NDArray[np.uint8]] = {}
-        if hdr.bytes_per_sample == 3:
-            # 24-bit samples go to bytes 1..3 of little-endian int32 words whose byte 0 stays 0:
-            # each word is then the sign-extended sample times 256. Reused for every block.
-            for idx, ch in unique.items():
-                scratch[idx] = np.zeros((min(n, block_rows), ch.samples_per_record, 4), np.uint8)
-        for r0, r1 in self._blocks():
-            for idx in unique:
-                sig = sigs[idx]
-                spr = sig.samples_per_record
-                if hdr.is_discontinuous:
-                    dest = np.empty((r1 - r0, spr), dtype=np.float32)
-                else:
-                    dest = outs[idx].reshape(n, spr)[r0:r1]
-                self._decode_into(data, sig, r0, r1, dest, scratch.get(idx))
-                if hdr.is_discontinuous:
-                    outs[idx][starts[idx][r0:r1, None] + ramps[idx]] = dest
-            self._release(r0, r1)
+        # the annotation signals' bytes are copied on the way (small: a few % of a record)
+        tal_keep = {} if self._tal_bytes else {
+            sig.index: np.empty((n, sig.samples_per_record * hdr.bytes_per_sample), np.uint8)
+            for sig in self._annotation_signals
+        }
+
+        def decode(blocks: list[tuple[int, int]]) -> None:
+            scratch: dict[int, npt.NDArray[np.uint8]] = {}
+            if hdr.bytes_per_sample == 3:
+                # 24-bit samples go to bytes 1..3 of little-endian int32 words whose byte 0
+                # stays 0: each word is then the sign-extended sample times 256. Reused for
+                # every block (one per thread).
+                for idx, ch in unique.items():
+                    shape = (min(n, block_rows), ch.samples_per_record, 4)
+                    scratch[idx] = np.zeros(shape, np.uint8)
+            for r0, r1 in blocks:
+                for idx in unique:
+                    sig = sigs[idx]
+                    spr = sig.samples_per_record
+                    if hdr.is_discontinuous:
+                        dest = np.empty((r1 - r0, spr), dtype=np.float32)
+                    else:
+                        dest = outs[idx].reshape(n, spr)[r0:r1]
+                    self._decode_into(data, sig, r0, r1, dest, scratch.get(idx))
+                    if hdr.is_discontinuous:
+                        # records never overlap (checked when the file is opened): the threads
+                        # write disjoint samples
+                        outs[idx][starts[idx][r0:r1, None] + ramps[idx]] = dest
+                for tal in self._annotation_signals:
+                    if tal.index in tal_keep:
+                        tal_keep[tal.index][r0:r1] = self._annotation_bytes(tal, slice(r0, r1))
+                self._release(r0, r1)
+
+        blocks = list(self._blocks())
+        k = max(1, min(thread_count() if threads is None else threads, len(blocks)))
+        # contiguous runs of blocks, one per thread: each thread streams through its part
+        bounds = [len(blocks) * i // k for i in range(k + 1)]
+        parts = [blocks[a:b] for a, b in itertools.pairwise(bounds)]
+        run_all([functools.partial(decode, part) for part in parts], threads=k)
+        self._tal_bytes.update(tal_keep)
         result: dict[str, Signal] = {}
         for name, ch in zip(names, infos, strict=True):
             result[name] = Signal(
@@ -430,13 +489,18 @@ class Recording:
         ChannelError
             When a leg is missing, ambiguous, flat, almost entirely clipped or sampled too slowly.
         """
+        from twitchscope._threads import run_all
         from twitchscope.io.quality import check_leg_signal
 
         pick_leg_channels(self.channels, self.path, left, right)  # the one picking code path
         names = [left or "leg_left", right or "leg_right"]
         loaded = self.load_many(names)
-        for name in names:
-            for warn in check_leg_signal(loaded[name], str(self.path)):
+        # both legs checked at once; their warnings (and the left leg's error) come in leg order
+        found = run_all(
+            [functools.partial(check_leg_signal, loaded[name], str(self.path)) for name in names]
+        )
+        for warns in found:
+            for warn in warns:
                 if warn not in self.warnings:
                     self.warnings.append(warn)
         return loaded[names[0]], loaded[names[1]]
@@ -454,13 +518,19 @@ class Recording:
 
         rows: list[tuple[float, float, str]] = []
         for sig in self._annotation_signals:
+            kept = self._tal_bytes.get(sig.index)
             for r0, r1 in self._blocks():
-                block = self._annotation_bytes(sig, slice(r0, r1))
+                if kept is not None:  # copied by an earlier pass over the data
+                    block = kept[r0:r1]
+                else:
+                    block = self._annotation_bytes(sig, slice(r0, r1))
+                    self._release(r0, r1)
                 # TALs never span records and records are NUL-padded, so the records of a block
-                # parse as one byte string: one regex pass instead of a Python call per record.
-                for tal in parse_tals(block.tobytes(), timekeeping=False):
+                # parse as one byte string: one regex pass instead of a Python call per record,
+                # over the records that may hold a text (most hold only their time-keeping TAL)
+                texts = block[text_records(block)]
+                for tal in parse_tals(texts.tobytes(), timekeeping=False):
                     rows.extend((tal.onset, tal.duration, t) for t in tal.texts)
-                self._release(r0, r1)
         df = pd.DataFrame(rows, columns=["onset", "duration", "description"])
         df = df.astype({"onset": "float64", "duration": "float64", "description": "object"})
         return df.sort_values("onset", kind="stable").reset_index(drop=True)
@@ -468,6 +538,7 @@ class Recording:
     def close(self) -> None:
         """Release the memory map."""
         self._data = None
+        self._tal_bytes = {}
 
     def __enter__(self) -> Recording:
         return self

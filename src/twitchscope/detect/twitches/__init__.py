@@ -9,7 +9,12 @@ stretch meeting the EFM rate), ``alma``, ``hypnagogic_foot_tremor``, ``long_move
 ``tremor``. Rules and sources: :mod:`twitchscope.detect.twitches.rules`.
 """
 
-from twitchscope.detect.twitches.detect import detect_twitches, twitches_from_movements
+from twitchscope.detect.twitches.detect import (
+    LegBursts,
+    detect_twitches,
+    leg_bursts,
+    twitches_from_movements,
+)
 from twitchscope.detect.twitches.kinds import KINDS, TWITCH_COLUMNS, empty_twitches
 from twitchscope.detect.twitches.result import TwitchResult
 from twitchscope.detect.twitches.rules import (
@@ -25,11 +30,13 @@ __all__ = [
     "KINDS",
     "KIND_SOURCES",
     "TWITCH_COLUMNS",
+    "LegBursts",
     "TwitchResult",
     "TwitchRules",
     "detect_twitches",
     "empty_twitches",
     "get_twitch_rules",
     "kind_rules",
+    "leg_bursts",
     "twitches_from_movements",
 ]

@@ -21,7 +21,7 @@ import pandas as pd
 from twitchscope.detect.baseline import resting_level
 from twitchscope.detect.ecg import blank_envelope
 from twitchscope.detect.emg import ENVELOPE_SCALE, hysteresis
-from twitchscope.detect.filters import emg_sos, envelope_blocks
+from twitchscope.detect.filters import EnvelopeShare, block_length, emg_sos, envelope_blocks
 from twitchscope.detect.twitches.rules import TwitchRules
 from twitchscope.signal import Signal
 
@@ -72,21 +72,33 @@ def fine_envelope(
     rules: TwitchRules,
     bandpass_hz: tuple[float, float],
     r_times: npt.NDArray[np.float64] | None = None,
+    share: EnvelopeShare | None = None,
 ) -> LegEnvelope:
-    """The fine envelope of one leg's EMG (µV at ~``rules.envelope_block_s`` resolution)."""
+    """The fine envelope of one leg's EMG (µV at ~``rules.envelope_block_s`` resolution).
+
+    ``share``, filled by leg-movement detection's filter pass on the same signal (see
+    :class:`~twitchscope.detect.filters.EnvelopeShare`), saves filtering the EMG a second time;
+    the envelope is the same either way (both are filtered in the chunks leg-movement detection
+    uses).
+    """
     fs = float(signal.fs)
     x = np.asarray(signal.data, dtype=np.float32)
-    finite = np.isfinite(x)
-    all_finite = bool(finite.all())
-    if not all_finite:
-        x = np.where(finite, x, np.float32(0.0)).astype(np.float32)
+    # a float64 sum of float32 values cannot overflow: it is finite when every sample is
+    all_finite = math.isfinite(float(np.sum(x, dtype=np.float64)))
+    finite = None if all_finite else np.isfinite(x)
     block = max(1, round(fs * rules.envelope_block_s))
     block_s = block / fs
-    sos, _ = emg_sos(x, fs, bandpass_hz)
-    env = envelope_blocks(x, fs, sos, block)
-    env *= np.float32(ENVELOPE_SCALE)
+    shared = share.take(fs, block, bandpass_hz) if share is not None else None
+    if shared is not None:
+        env = shared * np.float32(ENVELOPE_SCALE)
+    else:
+        if finite is not None:
+            x = np.where(finite, x, np.float32(0.0)).astype(np.float32)
+        sos, _ = emg_sos(x, fs, bandpass_hz)
+        env = envelope_blocks(x, fs, sos, block, chunk_block=block_length(fs))
+        env *= np.float32(ENVELOPE_SCALE)
     nb = env.shape[0]
-    if all_finite:
+    if finite is None:
         valid = np.ones(nb, dtype=bool)
     else:
         valid = np.asarray(finite[: nb * block].reshape(nb, block).all(axis=1), dtype=bool)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from twitchscope.detect.filters import EnvelopeShare
 from twitchscope.detect.twitches import kinds as K
 from twitchscope.detect.twitches.bursts import LegEnvelope, find_bursts, fine_envelope
 from twitchscope.detect.twitches.result import TwitchResult
@@ -20,6 +23,54 @@ from twitchscope.signal import Signal
 DEFAULT_BANDPASS_HZ = (10.0, 100.0)
 
 
+@dataclass(frozen=True)
+class LegBursts:
+    """One leg's part of twitch detection: its fine envelope, bursts and tremor stretches.
+
+    Made by :func:`leg_bursts`; it needs only that leg's EMG, so it can run beside the leg's
+    leg-movement detection (and share its filter pass) before the night is scored.
+    """
+
+    leg: str
+    envelope: LegEnvelope
+    bursts: pd.DataFrame
+    tremor: pd.DataFrame
+    rules: TwitchRules
+    bandpass_hz: tuple[float, float]
+    #: Wall seconds the leg's pass took.
+    seconds: float
+
+
+def leg_bursts(
+    signal: Signal,
+    leg: str,
+    *,
+    rules: TwitchRules = AASM2020,
+    bandpass_hz: tuple[float, float] = DEFAULT_BANDPASS_HZ,
+    r_times: npt.NDArray[np.float64] | None = None,
+    share: EnvelopeShare | None = None,
+) -> LegBursts:
+    """The part of :func:`detect_twitches` that needs one leg's EMG only.
+
+    ``share`` is the :class:`~twitchscope.detect.filters.EnvelopeShare` given to that leg's
+    leg-movement detection (saves a second filter pass; same result). Pass the result to
+    :func:`detect_twitches` as ``per_leg`` with the same signals, ``rules``, ``bandpass_hz``
+    and ``r_times``.
+    """
+    t0 = time.perf_counter()
+    band = (float(bandpass_hz[0]), float(bandpass_hz[1]))
+    env = fine_envelope(signal, leg, rules, band, r_times, share)
+    return LegBursts(
+        leg=leg,
+        envelope=env,
+        bursts=find_bursts(env, rules),
+        tremor=K.tremor(env, rules),
+        rules=rules,
+        bandpass_hz=band,
+        seconds=time.perf_counter() - t0,
+    )
+
+
 def detect_twitches(
     left: Signal | None,
     right: Signal | None,
@@ -29,6 +80,7 @@ def detect_twitches(
     rules: TwitchRules = AASM2020,
     bandpass_hz: tuple[float, float] = DEFAULT_BANDPASS_HZ,
     r_times: npt.NDArray[np.float64] | None = None,
+    per_leg: Sequence[LegBursts] = (),
 ) -> TwitchResult:
     """Find hypnic jerks, EFM, ALMA, hypnagogic foot tremor, long movements and tremor.
 
@@ -49,6 +101,9 @@ def detect_twitches(
         The EMG band-pass; pass the leg-movement rule set's ``bandpass_hz``.
     r_times : ndarray, optional
         R-peak times (s) from the ECG: the fine envelope is blanked around them.
+    per_leg : sequence of LegBursts, optional
+        Legs already passed through :func:`leg_bursts` (with these signals, rules, band-pass and
+        R peaks); a leg not among them, or passed with other rules, is done here.
 
     Returns
     -------
@@ -63,11 +118,15 @@ def detect_twitches(
         else pd.DataFrame({"leg": [], "onset": [], "duration": [], "amplitude_uv": []})
     )
     seconds: dict[str, float] = {}
-    t0 = time.perf_counter()
-    envs: list[LegEnvelope] = [fine_envelope(s, n, rules, bandpass_hz, r_times) for n, s in legs]
-    bursts = pd.concat([find_bursts(e, rules) for e in envs], ignore_index=True)
+    band = (float(bandpass_hz[0]), float(bandpass_hz[1]))
+    done = {p.leg: p for p in per_leg if p.rules == rules and p.bandpass_hz == band}
+    passes = [
+        done[n] if n in done else leg_bursts(s, n, rules=rules, bandpass_hz=band, r_times=r_times)
+        for n, s in legs
+    ]
+    bursts = pd.concat([p.bursts for p in passes], ignore_index=True)
     bursts = bursts.sort_values(["onset", "leg"], kind="stable").reset_index(drop=True)
-    seconds["envelope_and_bursts"] = time.perf_counter() - t0
+    seconds["envelope_and_bursts"] = sum(p.seconds for p in passes)
     duration = max(float(s.duration) + float(s.start) for _, s in legs)
 
     t0 = time.perf_counter()
@@ -82,7 +141,7 @@ def detect_twitches(
     leaking = K.cardiac_leak_legs(bursts, r_times, rules)
     if r_times is not None and len(hft):
         hft = hft[~_heart_locked_trains(hft, bursts, r_times, rules)]
-    trem = pd.concat([K.tremor(e, rules) for e in envs], ignore_index=True)
+    trem = pd.concat([p.tremor for p in passes], ignore_index=True)
     # A rhythm faster than HFT and ALMA allow breaks into irregular bursts that can pass for a
     # slow train: the tremor names it. At the frequencies they share, the train names it.
     fast = trem[trem["frequency_hz"] > max(rules.hft_max_hz, rules.alma_max_hz)]

@@ -1,0 +1,85 @@
+"""Decoding with threads: the blocks of a file shared among threads give the same samples.
+
+Blocks are made one record long here, so a 30 s file has 30 blocks to share (a real night has
+a few dozen blocks of 8 MB). EDF, BDF (24-bit) and EDF+D (gaps) take different decoding paths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from twitchscope.io import recording as recording_module
+from twitchscope.io.recording import open_recording
+
+
+def _decode_both_ways(path: Path, names: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recording_module, "BLOCK_BYTES", 1)  # one record per block
+    with open_recording(path) as rec:
+        serial = rec.load_many(names, threads=1)
+        serial_ann = rec.raw_annotations()  # read in a pass of its own
+    with open_recording(path) as rec:
+        threaded = rec.load_many(names, threads=3)
+        threaded_ann = rec.raw_annotations()  # from the bytes kept by the pass above
+    for name in names:
+        a, b = serial[name].data, threaded[name].data
+        assert a.dtype == b.dtype == np.float32
+        np.testing.assert_array_equal(a, b)  # NaN in gaps compare equal here
+    assert serial_ann.equals(threaded_ann)
+
+
+@pytest.mark.parametrize("bdf", [False, True], ids=["edf", "bdf"])
+def test_threads_decode_the_same_samples(
+    tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator, bdf: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    sig = edf_tools["Sig"]
+    n = 30
+    path = edf_tools["write"](
+        tmp_path / ("n.bdf" if bdf else "n.edf"),
+        [
+            sig("Leg L", rng.normal(0, 10, 256 * n), 256, "uV", (-500, 500)),
+            sig("Leg R", rng.normal(0, 10, 256 * n), 256, "uV", (-500, 500)),
+            sig("ECG", rng.normal(0, 300, 200 * n), 200, "uV", (-3000, 3000)),
+        ],
+        bdf=bdf,
+        annotations=[(0.0, 30.0, "Sleep stage W"), (12.5, 2.0, "Limb movement")],
+    )
+    _decode_both_ways(path, ["Leg L", "Leg R", "ECG"], monkeypatch)
+
+
+def test_threads_decode_the_same_samples_with_gaps(
+    tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    sig = edf_tools["Sig"]
+    onsets = [0.0, 1.0, 2.0, 5.0, 6.0, 10.0, 11.0, 12.0]
+    n = len(onsets)
+    path = edf_tools["discontinuous"](
+        tmp_path / "d.edf",
+        [
+            sig("Leg L", rng.normal(0, 10, 128 * n), 128, "uV", (-500, 500)),
+            sig("Leg R", rng.normal(0, 10, 128 * n), 128, "uV", (-500, 500)),
+        ],
+        onsets,
+    )
+    _decode_both_ways(path, ["Leg L", "Leg R"], monkeypatch)
+    with open_recording(path) as rec:
+        assert np.isnan(rec.load("Leg L").data).sum() == 128 * 5  # the gaps stay NaN
+
+
+def test_error_of_a_block_reaches_the_caller(
+    psg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in a decoding thread is raised to the caller, not lost with the thread."""
+    monkeypatch.setattr(recording_module, "BLOCK_BYTES", 1)
+
+    def broken(self: Any, *args: Any) -> None:
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(recording_module.Recording, "_decode_into", broken)
+    with open_recording(psg) as rec, pytest.raises(OSError, match="disk went away"):
+        rec.load_many(["Leg L", "Leg R"], threads=2)
