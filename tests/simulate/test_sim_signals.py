@@ -133,6 +133,28 @@ def test_ecg_leak_follows_the_ecg_beats(noisy_night: SimulatedNight) -> None:
     assert int(np.argmax(np.abs(avg))) in range(17, 24)  # aligned with the R peak
 
 
+def test_ecg_leak_strength_stays_near_the_legs_own_after_many_flips() -> None:
+    # a flip sets the strength afresh (0.5-2 x the leg's leak), it does not scale the last one:
+    # 200 flips must not walk a 25 µV leak towards an ECG lead's millivolts, nor to nothing
+    from dataclasses import replace
+
+    from twitchscope.simulate.scenarios import SCENARIOS
+    from twitchscope.simulate.signals import leak_weights
+
+    sc = replace(SCENARIOS["noisy"], ecg_flip_prob=1.0)
+    rng = np.random.default_rng(3)
+    posture_end = np.linspace(100.0, 28_000.0, 200)
+    beats = np.arange(0.0, 28_800.0, 0.9)
+    w, leak, flips = leak_weights(rng, sc, beats, posture_end, 28_800.0)
+    assert flips == 200
+    ratio = np.abs(w) / abs(leak)
+    assert float(ratio.min()) > 0.5 * 0.2
+    assert float(ratio.max()) < 2.0 * 1.9
+    assert float(np.median(ratio)) == pytest.approx(1.25, abs=0.35)
+    # the polarity does flip
+    assert (np.sign(w) > 0).any() and (np.sign(w) < 0).any()
+
+
 def test_other_channels_follow_the_stages(rls_night: SimulatedNight) -> None:
     st = rls_night.hypnogram.as_array()
     eeg = rls_night.signals["C4-M1"]

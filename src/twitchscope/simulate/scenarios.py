@@ -139,8 +139,8 @@ class Scenario:
     #: Log change of each leg's resting level from the start to the end of the night (drawn per
     #: leg, uniform): sweat and electrode gel change the impedance slowly.
     rest_trend: tuple[float, float] = (-0.5, 0.5)
-    #: Chance that the QRS leak changes polarity (and strength x0.5-2) at a posture change: the
-    #: leg's position relative to the heart's axis changes.
+    #: Chance that the QRS leak changes polarity at a posture change, its strength drawn afresh
+    #: at 0.5-2 x the leg's leak: the leg's position relative to the heart's axis changes.
     ecg_flip_prob: float = 0.3
     #: Share of the T wave leaking with the QRS (0 = QRS only; wide leads pick up some T).
     ecg_t_wave: tuple[float, float] = (0.0, 0.3)

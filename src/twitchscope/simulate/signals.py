@@ -94,12 +94,24 @@ def leak_weights(
     duration: float,
 ) -> tuple[npt.NDArray[np.float64], float, int]:
     """Per-beat QRS leak (µV, signed) of one leg: strength drifts, polarity may flip at posture
-    changes (the leg's position relative to the heart's axis changes)."""  # fmt: skip
+    changes (the leg's position relative to the heart's axis changes).
+
+    At a flip the polarity reverses and the strength becomes 0.5-2 x the leg's own leak: the
+    leak is set by where the electrode pair lies in the heart's field, which the new position
+    sets afresh, so the peak stays within tens of µV (at most 2 x the scenario's largest leak
+    times the slow drift), the size tibialis leads pick up. Until 2026-12 the factors multiplied
+    from one flip to the next, a random walk with an upward bias (the mean log of a 0.5-2
+    factor is +0.16) that took the child night of seed 102's right-leg leak from 5 µV to
+    0.56 mV after ten flips: an ECG lead's amplitude, which no leg recording shows.
+    """
     leak = float(rng.uniform(*sc.ecg_leak_uv)) * float(rng.choice([-1.0, 1.0]))
     flips = rng.random(posture_end.size) < sc.ecg_flip_prob
-    seg_gain = np.cumprod(
-        np.concatenate([[1.0], np.where(flips, -rng.uniform(0.5, 2.0, flips.size), 1.0)])
-    )
+    strength = rng.uniform(0.5, 2.0, flips.size)
+    sign = np.cumprod(np.concatenate([[1.0], np.where(flips, -1.0, 1.0)]))
+    # the strength drawn at the latest flip (1 before the first one)
+    at_flip = np.where(flips, np.arange(1, flips.size + 1), 0)
+    last_flip = np.maximum.accumulate(np.concatenate([[0], at_flip]))
+    seg_gain = sign * np.concatenate([[1.0], strength])[last_flip]
     seg = np.searchsorted(posture_end, beats)
     drift = 1.0 + 0.2 * slow_series(rng, duration, 10.0, 900.0)
     k = np.clip((beats / 10.0).astype(np.int64), 0, drift.size - 1)
