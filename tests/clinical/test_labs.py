@@ -181,11 +181,15 @@ def test_labs_from_file(tmp_path: Path) -> None:
         ("b12", 147.9, "pmol/L", {"deficient"}),
         ("b12", 350, "pg/mL", {"borderline"}),
         ("b12", 350.1, "pg/mL", set()),
-        # IOM 2011: vitamin D below 30 nmol/L = 12 ng/mL
-        ("vitamin_d", 12, "ng/mL", set()),
+        # IOM 2011: vitamin D below 30 nmol/L = 12 ng/mL at risk of deficiency, 30 to under
+        # 50 nmol/L (12 to under 20 ng/mL) possibly inadequate for some, 50 (20) or more enough
+        ("vitamin_d", 12, "ng/mL", {"inadequate"}),
         ("vitamin_d", 11.99, "ng/mL", {"deficient"}),
-        ("vitamin_d", 30, "nmol/L", set()),
+        ("vitamin_d", 30, "nmol/L", {"inadequate"}),
         ("vitamin_d", 29.9, "nmol/L", {"deficient"}),
+        ("vitamin_d", 19.99, "ng/mL", {"inadequate"}),
+        ("vitamin_d", 20, "ng/mL", set()),
+        ("vitamin_d", 50, "nmol/L", set()),
         # Kost 1993 ionised calcium critical limits in mmol/L and mg/dL
         ("ionised_calcium", 0.82, "mmol/L", {"low", "critical_low"}),
         ("ionised_calcium", 3.29, "mg/dL", {"low", "critical_low"}),
