@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,14 +107,39 @@ def commands(night: Path, tmp: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+def _watch_peak_rss(pid: int, peak: list[float], stop: threading.Event) -> None:
+    """Keep ``peak[0]`` at the process's own high-water mark (VmHWM, MB) until it exits.
+
+    ``ru_maxrss`` from ``wait4`` cannot be used: Linux carries it across ``fork`` and ``exec``,
+    so every child of this (large, night-simulating) parent would report the parent's size.
+    VmHWM belongs to the exec'd program alone; it is read every 5 ms until the process is gone.
+    """
+    path = Path(f"/proc/{pid}/status")
+    while not stop.is_set():
+        try:
+            for line in path.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]) / 1024.0)
+        except (OSError, ValueError):
+            return
+        stop.wait(0.005)
+
+
 def run_process(cmd: list[str]) -> Run:
-    """Run ``cmd`` to completion; wall time from spawn to exit, CPU and RSS from ``wait4``."""
+    """Run ``cmd`` to completion; wall time from spawn to exit, CPU from ``wait4``, peak RSS
+    from the process's own VmHWM."""
     load = load_average()
     env = {**os.environ, **SINGLE_THREAD_ENV, "COLUMNS": "100"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak = [float("nan")]
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_peak_rss, args=(proc.pid, peak, stop), daemon=True)
+    watcher.start()
     assert proc.stderr is not None
     err = proc.stderr.read()
+    stop.set()  # VmHWM of a process that is exiting is its final peak: the last read stands
+    watcher.join()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -122,7 +148,7 @@ def run_process(cmd: list[str]) -> Run:
     return Run(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        rss_mb=usage.ru_maxrss / 1024.0,
+        rss_mb=peak[0],
         load=load,
         code=proc.returncode,
     )

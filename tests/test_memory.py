@@ -32,3 +32,13 @@ def test_allocator_takes_the_settings_and_numbers_stay_right() -> None:
 def test_elsewhere_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
     assert keep_freed_memory() is False
+
+
+def test_long_running_commands_keep_the_allocator_defaults() -> None:
+    from twitchscope.cli import LONG_RUNNING_COMMANDS, _command_name
+
+    # a server or a cohort's driver runs for hours: memory freed after a night goes back
+    assert _command_name(["serve", "--port", "8000"]) in LONG_RUNNING_COMMANDS
+    assert _command_name(["batch", "cohort/", "--out", "r/"]) in LONG_RUNNING_COMMANDS
+    assert _command_name(["score", "night.edf", "--out", "r/"]) not in LONG_RUNNING_COMMANDS
+    assert _command_name(["--help"]) is None

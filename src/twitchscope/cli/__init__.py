@@ -93,8 +93,9 @@ def run() -> None:
     """Console-script entry point.
 
     Sets the process up for a short command (BLAS on one thread, fewer garbage collections,
-    freed memory kept for reuse: :func:`twitchscope._memory.keep_freed_memory`), runs it, and
-    exits without the interpreter's teardown (see :func:`_exit`).
+    freed memory kept for reuse: :func:`twitchscope._memory.keep_freed_memory`; the last two
+    not for the :data:`LONG_RUNNING_COMMANDS`), runs it, and exits without the interpreter's
+    teardown (see :func:`_exit`).
     """
     import gc
 
@@ -104,10 +105,21 @@ def run() -> None:
     # before numpy loads: the command runs its own threads (one per leg), and BLAS threads
     # spinning beside them on a busy machine cost more CPU than the whole detection
     single_threaded_blas()
-    keep_freed_memory()
-    _, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD0, gen1, gen2)
+    if _command_name(sys.argv[1:]) not in LONG_RUNNING_COMMANDS:
+        keep_freed_memory()
+        _, gen1, gen2 = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD0, gen1, gen2)
     _exit(main())
+
+
+#: Commands that run for hours (a server, a cohort's driver): they keep the interpreter's and
+#: the allocator's defaults, so memory freed after a night goes back to the system.
+LONG_RUNNING_COMMANDS: Final = frozenset({"serve", "batch"})
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The subcommand named on the command line (the first argument not an option)."""
+    return next((a for a in args if not a.startswith("-")), None)
 
 
 def _exit(code: int) -> None:
