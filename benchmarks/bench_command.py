@@ -132,7 +132,7 @@ def run_process(cmd: list[str]) -> Run:
     env = {**os.environ, **SINGLE_THREAD_ENV, "COLUMNS": "100"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = [float("nan")]
+    peak = [0.0]  # max() with a NaN first would stay NaN
     stop = threading.Event()
     watcher = threading.Thread(target=_watch_peak_rss, args=(proc.pid, peak, stop), daemon=True)
     watcher.start()
@@ -148,7 +148,7 @@ def run_process(cmd: list[str]) -> Run:
     return Run(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        rss_mb=peak[0],
+        rss_mb=peak[0] if peak[0] > 0 else float("nan"),
         load=load,
         code=proc.returncode,
     )
@@ -266,8 +266,10 @@ def render(
             "",
             f"Start-up of a `score --no-report` process (`python -X importtime`, one run): "
             f"{total:.2f} s of imports in all; largest: {shown} (third-party packages with "
-            "everything they import). The stages after the imports (read, detect, score, "
-            "write) are timed in [speed.md](speed.md).",
+            "everything they import). `score` starts reading and detecting on threads while "
+            "its later imports run, so these import times include waiting for the interpreter "
+            "lock: they are upper bounds. The stages after the imports (read, detect, score, "
+            "write) are timed apart in [speed.md](speed.md).",
         ]
     lines += ["", "Runs (wall s, load average before the run):"]
     for name, rs in runs.items():
