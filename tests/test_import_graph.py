@@ -157,7 +157,7 @@ def test_no_import_cycle_in_the_package() -> None:
 
 
 def test_core_imports_no_clinical_report_or_cli_code() -> None:
-    """DESIGN.md layering: io, detect and scoring import nothing from the layers above."""
+    """The layering: io, detect and scoring import nothing from the layers above."""
     graph = _graph()
     upper = ("twitchscope.clinical", "twitchscope.report", "twitchscope.cli", "twitchscope.api")
     bad = [

@@ -1,4 +1,4 @@
-"""Clinical vignettes written from the sources of CLINICAL.md, as data.
+"""Clinical vignettes written from the sources clinical/data/sources.json cites, as data.
 
 Each vignette is a short case (answers, optional labs, recording summary and diary patterns) with
 the triage tier and the exact set of finding ids the sources call for. Lab values in other units

@@ -1,7 +1,8 @@
 """Scoring rules worked by hand from the standards' text.
 
 Sources: WASM 2016 = Ferri R. et al., Sleep Med 2016;26:86-95; AASM = AASM Scoring Manual v2.x,
-movement rules; PLMScoRe / SOMAS = the WASM co-authors' implementations (see SCORING_RULES.md).
+movement rules; PLMScoRe / SOMAS = the WASM co-authors' implementations (see
+benchmarks/plmscore_reference.py).
 Every expected number below is worked out in the comment above it.
 """
 

@@ -1,4 +1,4 @@
-"""The JSON API of DESIGN.md, through FastAPI's test client (a real app, a real SQLite file)."""
+"""The JSON API of the web app, through FastAPI's test client (a real app, a real SQLite file)."""
 
 from __future__ import annotations
 

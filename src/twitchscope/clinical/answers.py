@@ -28,7 +28,8 @@ def validate_answers(answers: Mapping[str, Any] | str | Path) -> dict[str, Any]:
     Parameters
     ----------
     answers : mapping, or str / Path of a JSON file
-        Question id -> answer (CLINICAL.md section 9). ``labs`` holds test -> value and unit.
+        Question id -> answer (the ids of ``clinical/data/questions.json``). ``labs`` holds
+        test -> value and unit.
 
     Returns
     -------

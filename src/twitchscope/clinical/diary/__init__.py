@@ -2,7 +2,7 @@
 
 Storage is a SQLite file by default and PostgreSQL through a URL (:class:`DiaryStore`);
 import/export is one CSV file (:mod:`.csv_io`); :func:`compute_patterns` summarises a
-:class:`Diary` (CLINICAL.md section 8).
+:class:`Diary` (after the Consensus Sleep Diary, Carney et al., Sleep 2012).
 
 >>> diary = load_diary("diary.sqlite")          # doctest: +SKIP
 >>> compute_patterns(diary).evening_night_peak  # doctest: +SKIP

@@ -1,9 +1,9 @@
 """Which days count as "high" for each daily factor: a small data table with reasons.
 
-Each daily factor of the diary (CLINICAL.md section 8) splits the recorded days into days *with*
-the factor (high caffeine, heavy exercise, short sleep, ...) and days *without* it; days where
-the factor was not recorded are left out. The thresholds are plain data here so the pattern code
-holds no numbers of its own.
+Each daily factor of the diary (after the Consensus Sleep Diary) splits the recorded days into
+days *with* the factor (high caffeine, heavy exercise, short sleep, ...) and days *without* it;
+days where the factor was not recorded are left out. The thresholds are plain data here so the
+pattern code holds no numbers of its own.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ FACTOR_RULES: Final[tuple[FactorRule, ...]] = (
         threshold=3.0,
         label="3 or more cups of caffeinated drinks",
         reason="About 3 cups (roughly 250-300 mg caffeine) is above a typical adult day; "
-        "caffeine is a named trigger of twitching and worsens RLS (CLINICAL.md sec. 1, 4).",
+        "caffeine is a named trigger of twitching (NHS: Twitching eyes and muscles) and "
+        "worsens RLS (AASM restless legs guideline 2024).",
     ),
     FactorRule(
         factor="alcohol",
@@ -70,7 +71,8 @@ FACTOR_RULES: Final[tuple[FactorRule, ...]] = (
         threshold=3.0,
         label="3 or more units of alcohol",
         reason="More than the ~2 units a day of the UK low-risk limit (14 units a week); "
-        "alcohol and its withdrawal are named causes and worsen RLS (CLINICAL.md sec. 1, 4).",
+        "alcohol is a named trigger of twitching (NHS) and worsens RLS (AASM restless legs "
+        "guideline 2024).",
     ),
     FactorRule(
         factor="stress",
@@ -79,7 +81,7 @@ FACTOR_RULES: Final[tuple[FactorRule, ...]] = (
         threshold=6.0,
         label="stress 6 or more out of 10",
         reason="The upper part of the 0-10 scale; stress and anxiety are the most named "
-        "benign causes of twitching (CLINICAL.md sec. 1).",
+        "benign causes of twitching (NHS: Twitching eyes and muscles).",
     ),
     FactorRule(
         factor="exercise",
@@ -87,7 +89,7 @@ FACTOR_RULES: Final[tuple[FactorRule, ...]] = (
         rule="heavy_or_long",
         threshold=60.0,
         label="heavy exercise (or 60 minutes or more)",
-        reason="Heavy exercise is a named cause of benign twitching (CLINICAL.md sec. 1); "
+        reason="Heavy exercise is a named cause of benign twitching (NHS); "
         "60 minutes marks a long session when the intensity was not noted.",
     ),
     FactorRule(
@@ -97,7 +99,7 @@ FACTOR_RULES: Final[tuple[FactorRule, ...]] = (
         threshold=7.0,
         label="less than 7 hours of sleep",
         reason="Adults need 7 hours or more (AASM/SRS consensus, Watson et al., Sleep 2015); "
-        "lack of sleep is a named cause of twitching (CLINICAL.md sec. 1).",
+        "tiredness is a named cause of twitching (NHS: Twitching eyes and muscles).",
     ),
     FactorRule(
         factor="medications",
@@ -105,7 +107,7 @@ FACTOR_RULES: Final[tuple[FactorRule, ...]] = (
         rule="any_listed",
         threshold=0.0,
         label="any medicine taken",
-        reason="Medicines can cause twitching or worsen RLS (CLINICAL.md sec. 1, 4); days "
+        reason="Medicines can cause twitching (NHS) or worsen RLS (AASM 2024); days "
         "with any medicine are compared with days on which none was taken.",
     ),
 )

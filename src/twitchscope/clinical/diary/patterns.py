@@ -1,12 +1,12 @@
-"""Patterns in a symptom diary (CLINICAL.md section 8).
+"""Patterns in a symptom diary (after the Consensus Sleep Diary, Carney et al., Sleep 2012).
 
 Every figure comes with the number of days or episodes behind it, and no claim is made where the
 data are too few. Associations are described, never called causes. Definitions:
 
 - **diary day**: 06:00 to 06:00 (see :mod:`.frames`); **recorded days**: diary days with an
   episode or with factors entered.
-- **chronic** (CLINICAL.md sec. 1 "a twitch felt daily for at least 3 months is chronic";
-  sec. 5 "chronic (> 3 months)"): looking at the 90 diary days ending on ``today``, True when
+- **chronic** (twitching on most days for 3 months; the NHS advises seeing a GP about
+  twitching that does not go away): looking at the 90 diary days ending on ``today``, True when
   twitching was recorded on most of them (at least :data:`CHRONIC_MIN_DAYS` = 46 of 90) and the
   diary reaches back to the start of that window; False when the diary reaches back that far and
   at least 45 recorded days in the window had no episode (so "most days" is impossible); None
@@ -14,8 +14,8 @@ data are too few. Associations are described, never called causes. Definitions:
 - **evening/night peak**: share of episodes starting 18:00-05:59 (12 of 24 hours, so 0.5 under a
   uniform day), one-sided exact binomial test against 0.5 at :data:`ALPHA`; None below
   :data:`MIN_EPISODES_FOR_PEAK` episodes. RLS symptoms peak in the evening and night
-  (IRLSSG criterion 4, CLINICAL.md sec. 1-2). Episodes of one person are not independent, so the
-  p-value is a guide, not proof.
+  (IRLSSG 2014 criterion 4, Allen et al., Sleep Med 2014). Episodes of one person are not
+  independent, so the p-value is a guide, not proof.
 - **trend**: episodes per complete week since the first recorded day, least-squares slope with
   its t-test (``scipy.stats.linregress``) at :data:`ALPHA`; None below :data:`MIN_WEEKS_FOR_TREND`
   complete weeks.
@@ -315,7 +315,7 @@ def compute_patterns(diary: Diary, *, today: date | None = None) -> DiaryPattern
     if len(recorded) < MIN_DAYS_FOR_BASELINE:
         warnings.append(
             f"{len(recorded)} day(s) recorded: about 2 weeks give a baseline "
-            "(Consensus Sleep Diary, CLINICAL.md sec. 8)"
+            "(Consensus Sleep Diary, Carney et al., Sleep 2012)"
         )
     if last is not None and last > today:
         warnings.append(f"the diary has entries after {today.isoformat()}")

@@ -1,7 +1,7 @@
 """Validated diary entries: one symptom episode, or one day's factors.
 
-The vocabularies follow CLINICAL.md section 8 (after the Consensus Sleep Diary, Carney et al.,
-Sleep 2012) and the location words of the answer contract (section 9). Every constructor takes
+The vocabularies follow the Consensus Sleep Diary (Carney et al., Sleep 2012) and the
+location words of the answers (``clinical/data/questions.json``). Every constructor takes
 raw values (strings from a CSV or the command line, or typed Python values) and either returns a
 frozen, checked entry or raises :class:`~twitchscope.errors.ValidationError` naming the field.
 """

@@ -1,4 +1,4 @@
-"""The JSON API (DESIGN.md, ``twitchscope serve``): assessments, recordings, movements, diary.
+"""The JSON API of ``twitchscope serve``: assessments, recordings, movements, diary.
 
 Errors are JSON ``{"error": message, "field": name}`` with a 4xx status. With accounts, clients
 send ``Authorization: Bearer <token>`` (made on the account page or ``POST /api/tokens``).
