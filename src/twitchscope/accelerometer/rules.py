@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from twitchscope.errors import ValidationError
+from twitchscope.options import with_options
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,7 @@ class AccelRules:
 
     def replace(self, **changes: Any) -> AccelRules:
         """A copy with some options changed (checked like the original)."""
-        known = {f.name for f in dataclasses.fields(AccelRules)}
-        unknown = sorted(set(changes) - known)
-        if unknown:
-            raise ValidationError("accel_rules", f"unknown option(s) {unknown}")
-        changes.setdefault("name", f"{self.name}+custom")
-        return dataclasses.replace(self, **changes)
+        return with_options(self, "accel_rules", **changes)
 
     def to_dict(self) -> dict[str, Any]:
         """Every option as JSON-friendly values."""

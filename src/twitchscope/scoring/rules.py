@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from twitchscope.errors import ValidationError
+from twitchscope.options import preset_or_given, with_options
 
 BilateralRule = Literal["wasm2016", "aasm"]
 RespiratoryAnchor = Literal["event_end", "event"]
@@ -240,24 +241,7 @@ def get_rules(rules: str | RuleSet = "wasm2016", **overrides: Any) -> RuleSet:
     ValidationError
         For an unknown preset, an unknown option or an impossible value.
     """
-    if isinstance(rules, RuleSet):
-        base = rules
-    else:
-        try:
-            base = PRESETS[str(rules).lower()]
-        except KeyError:
-            raise ValidationError(
-                "rules", f"unknown preset {rules!r}; choose one of {sorted(PRESETS)}"
-            ) from None
+    base = preset_or_given(rules, RuleSet, PRESETS, "rules")
     if not overrides:
         return base
-    known = {f.name for f in dataclasses.fields(RuleSet)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ValidationError("rules", f"unknown option(s) {unknown}")
-    if "name" not in overrides:
-        overrides["name"] = f"{base.name}+custom"
-    for key in ("bandpass_hz", "respiratory_event_kinds"):
-        if key in overrides:
-            overrides[key] = tuple(overrides[key])
-    return dataclasses.replace(base, **overrides)
+    return with_options(base, "rules", ("bandpass_hz", "respiratory_event_kinds"), **overrides)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from twitchscope.errors import ValidationError
+from twitchscope.options import preset_or_given, with_options
 
 
 @dataclass(frozen=True)
@@ -265,24 +266,7 @@ def get_twitch_rules(rules: str | TwitchRules = "aasm2020", **overrides: Any) ->
     ValidationError
         For an unknown preset, an unknown option or an impossible value.
     """
-    if isinstance(rules, TwitchRules):
-        base = rules
-    else:
-        try:
-            base = PRESETS[str(rules).lower()]
-        except KeyError:
-            raise ValidationError(
-                "twitch_rules", f"unknown preset {rules!r}; choose one of {sorted(PRESETS)}"
-            ) from None
+    base = preset_or_given(rules, TwitchRules, PRESETS, "twitch_rules")
     if not overrides:
         return base
-    known = {f.name for f in dataclasses.fields(TwitchRules)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ValidationError("twitch_rules", f"unknown option(s) {unknown}")
-    if "name" not in overrides:
-        overrides["name"] = f"{base.name}+custom"
-    for key in ("tremor_band_hz",):
-        if key in overrides:
-            overrides[key] = tuple(overrides[key])
-    return dataclasses.replace(base, **overrides)
+    return with_options(base, "twitch_rules", ("tremor_band_hz",), **overrides)
