@@ -89,17 +89,14 @@ async def people_page(ctx: CtxDep) -> Response:
 async def person_page(person_id: int, ctx: CtxDep) -> Response:
     """A person's picture as they see it, with their nights (read-only)."""
     from twitchscope.report.clinical_view import assessment_context
-    from twitchscope.web.picture import diary_episodes, person_assessment
+    from twitchscope.web.picture import diary_episodes
+    from twitchscope.web.routes.picture import assess_for
 
     user = _clinician(ctx)
     if isinstance(user, RedirectResponse):
         return user
     person = _person(ctx, person_id)
-    rec_id = ctx.request.query_params.get("recording") or None
-    try:
-        result, rec = person_assessment(ctx.state, person, rec_id)
-    except TwitchscopeError as exc:
-        raise WebError(422, getattr(exc, "field", "answers"), str(exc)) from None
+    result, rec = assess_for(ctx, person)
     ac = assessment_context(result, episodes=diary_episodes(ctx.state, person))
     nights = ctx.state.store.recordings(person)
     return render(
@@ -117,18 +114,14 @@ async def person_page(person_id: int, ctx: CtxDep) -> Response:
 async def person_picture_pdf(person_id: int, ctx: CtxDep) -> Response:
     """A person's picture as PDF."""
     from twitchscope.web.pdf import assessment_pdf
-    from twitchscope.web.picture import diary_episodes, person_assessment
-    from twitchscope.web.routes.picture import pdf_response
+    from twitchscope.web.picture import diary_episodes
+    from twitchscope.web.routes.picture import assess_for, pdf_response
 
     user = _clinician(ctx)
     if isinstance(user, RedirectResponse):
         return user
     person = _person(ctx, person_id)
-    rec_id = ctx.request.query_params.get("recording") or None
-    try:
-        result, _ = person_assessment(ctx.state, person, rec_id)
-    except TwitchscopeError as exc:
-        raise WebError(422, getattr(exc, "field", "answers"), str(exc)) from None
+    result, _ = assess_for(ctx, person)
     episodes = diary_episodes(ctx.state, person)
     return await pdf_response(
         assessment_pdf, (result, episodes), f"twitchscope-picture-{person.name}.pdf"

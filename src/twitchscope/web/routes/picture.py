@@ -17,11 +17,14 @@ from twitchscope.web.store import User
 router = APIRouter()
 
 
-def _assess(ctx: Ctx) -> tuple[Any, Any]:
-    user = ctx.require_user()
+def assess_for(ctx: Ctx, person: User) -> tuple[Any, Any]:
+    """The picture of ``person`` with the night the query names (``?recording=``).
+
+    Saved input that cannot be used is a 422 naming its field.
+    """
     rec_id = ctx.request.query_params.get("recording") or None
     try:
-        return person_assessment(ctx.state, user, rec_id)
+        return person_assessment(ctx.state, person, rec_id)
     except TwitchscopeError as exc:
         raise WebError(422, getattr(exc, "field", "answers"), str(exc)) from None
 
@@ -34,7 +37,7 @@ async def assessment_page(ctx: CtxDep) -> Response:
     from twitchscope.report.clinical_view import assessment_context
     from twitchscope.web.picture import diary_episodes
 
-    result, rec = _assess(ctx)
+    result, rec = assess_for(ctx, ctx.require_user())
     recs = [r for r in ctx.state.store.recordings(user) if r.status == "done"]
     ac = assessment_context(result, episodes=diary_episodes(ctx.state, user))
     return render(
@@ -44,7 +47,7 @@ async def assessment_page(ctx: CtxDep) -> Response:
 
 @router.get("/assessment.json")
 async def assessment_json(ctx: CtxDep) -> Response:
-    result, _ = _assess(ctx)
+    result, _ = assess_for(ctx, ctx.require_user())
     return JSONResponse(result.to_dict())
 
 
@@ -57,7 +60,7 @@ async def assessment_pdf(ctx: CtxDep) -> Response:
     user = page_user(ctx)
     if isinstance(user, RedirectResponse):
         return user
-    result, _ = _assess(ctx)
+    result, _ = assess_for(ctx, ctx.require_user())
     episodes = diary_episodes(ctx.state, user)
     return await pdf_response(make_pdf, (result, episodes), "twitchscope-picture.pdf")
 
