@@ -61,3 +61,11 @@ def preset_or_given(rules: str | R, kind: type[R], presets: Mapping[str, R], fie
         raise ValidationError(
             field, f"unknown preset {rules!r}; choose one of {sorted(presets)}"
         ) from None
+
+
+def options_dict(rules: Any) -> dict[str, Any]:
+    """Every option of a rule set as JSON-friendly values (tuples become lists)."""
+    return {
+        f.name: list(v) if isinstance(v := getattr(rules, f.name), tuple) else v
+        for f in dataclasses.fields(rules)
+    }

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from twitchscope.errors import ValidationError
-from twitchscope.options import with_options
+from twitchscope.options import options_dict, with_options
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,8 @@ class AccelRules:
         return with_options(self, "accel_rules", **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Every option as JSON-friendly values."""
-        return {
-            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
-            for f in dataclasses.fields(self)
-        }
+        """Every option as JSON-friendly values (tuples become lists)."""
+        return options_dict(self)
 
 
 VANHEES2015: Final[AccelRules] = AccelRules()

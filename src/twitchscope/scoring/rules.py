@@ -15,12 +15,11 @@ with ``get_rules("wasm2016", interval_max_inclusive=False)`` (SOMAS's ``< 90 s``
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from twitchscope.errors import ValidationError
-from twitchscope.options import preset_or_given, with_options
+from twitchscope.options import options_dict, preset_or_given, with_options
 
 BilateralRule = Literal["wasm2016", "aasm"]
 RespiratoryAnchor = Literal["event_end", "event"]
@@ -141,11 +140,7 @@ class RuleSet:
 
     def to_dict(self) -> dict[str, Any]:
         """Every option as JSON-friendly values (tuples become lists)."""
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            out[f.name] = list(v) if isinstance(v, tuple) else v
-        return out
+        return options_dict(self)
 
 
 def _check_rules(r: RuleSet) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from twitchscope.errors import ValidationError
-from twitchscope.options import preset_or_given, with_options
+from twitchscope.options import options_dict, preset_or_given, with_options
 
 
 @dataclass(frozen=True)
@@ -165,11 +165,7 @@ class TwitchRules:
 
     def to_dict(self) -> dict[str, Any]:
         """Every option as JSON-friendly values (tuples become lists)."""
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            out[f.name] = list(v) if isinstance(v, tuple) else v
-        return out
+        return options_dict(self)
 
 
 def _check(r: TwitchRules) -> None:
