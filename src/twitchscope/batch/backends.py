@@ -45,9 +45,19 @@ class Backend(Protocol):
 
 def crash_outcome(task: NightTask, deaths: int, reason: str) -> NightOutcome:
     """Record a night whose worker died ``deaths`` times as failed; return its outcome."""
+    message = crash_message(deaths) + (f" (last: {reason})" if reason else "")
+    return _failed_outcome(task, message, "crash", attempts=deaths)
+
+
+def environment_outcome(task: NightTask, message: str) -> NightOutcome:
+    """Record a night that the back end could not run (retried by the next run)."""
+    return _failed_outcome(task, message, "environment", attempts=1)
+
+
+def _failed_outcome(task: NightTask, message: str, kind: str, *, attempts: int) -> NightOutcome:
+    """Write the night's failure record (no result key: nothing was scored); its outcome."""
     spec = task.spec
     bd = BatchDir(task.out)
-    message = crash_message(deaths) + (f" (last: {reason})" if reason else "")
     stamps = {role: stat_input(path) for role, path in spec.inputs().items()}
     bd.write_failure(
         failure_record(
@@ -56,35 +66,15 @@ def crash_outcome(task: NightTask, deaths: int, reason: str) -> NightOutcome:
             stamps=stamps,
             key=None,
             error=message,
-            kind="crash",
-            attempts=deaths,
+            kind=kind,
+            attempts=attempts,
             software_version=task.settings.software_version,
         )
     )
     bd.clear_attempts(spec.folder)
     return NightOutcome(
-        spec.id, spec.folder, "failed", error=message, error_kind="crash", attempt=deaths
+        spec.id, spec.folder, "failed", error=message, error_kind=kind, attempt=attempts
     )
-
-
-def environment_outcome(task: NightTask, message: str) -> NightOutcome:
-    """Record a night that the back end could not run (retried by the next run)."""
-    spec = task.spec
-    bd = BatchDir(task.out)
-    stamps = {role: stat_input(path) for role, path in spec.inputs().items()}
-    bd.write_failure(
-        failure_record(
-            spec,
-            settings_digest=task.settings.digest(),
-            stamps=stamps,
-            key=None,
-            error=message,
-            kind="environment",
-            software_version=task.settings.software_version,
-        )
-    )
-    bd.clear_attempts(spec.folder)
-    return NightOutcome(spec.id, spec.folder, "failed", error=message, error_kind="environment")
 
 
 # --- local processes -----------------------------------------------------------------------
