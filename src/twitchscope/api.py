@@ -12,11 +12,11 @@ which the CLI, the web app and the cohort runner call alike. Both report each st
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from twitchscope.errors import InputFileError, ValidationError
 from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
@@ -32,10 +32,15 @@ if TYPE_CHECKING:
     from twitchscope.detect.result import LegDetection
     from twitchscope.hypnogram import Hypnogram
     from twitchscope.io.recording import Recording
-    from twitchscope.prepare import PreparedInputs, SignalsRead, prepare
+    from twitchscope.prepare import PreparedInputs, SignalsDecoded, prepare
     from twitchscope.results import ScoreResult
     from twitchscope.scoring.rules import RuleSet
     from twitchscope.signal import Signal
+
+    #: R-peak times (s), None without ECG, or a function that waits for them and returns them.
+    BeatTimes: TypeAlias = (
+        npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -93,32 +98,32 @@ def detect_movements(
     r_times = inputs.r_times
     if r_times is None and inputs.ecg is not None:
         r_times = r_peak_times(inputs.ecg)  # once for both legs
-    from twitchscope.prepare import SignalsRead
-
     # the twitch step blanks with inputs.r_times: its legs are done here only with those
     twitches = twitches and r_times is inputs.r_times
-    return _movements(
-        _detect_both(SignalsRead(left, right, r_times), rules, twitches=twitches), inputs
-    )
+    return _movements(_detect_both(left, right, r_times, rules, twitches=twitches), inputs)
 
 
 #: One leg's leg-movement detection and, when asked for, its part of twitch detection.
 LegPass = tuple["LegDetection", Any]
 
 
-def _detect_both(signals: SignalsRead, rules: RuleSet, *, twitches: bool) -> list[LegPass]:
+def _detect_both(
+    left: Signal, right: Signal, r_times: BeatTimes, rules: RuleSet, *, twitches: bool
+) -> list[LegPass]:
     """Both legs' detections, the legs on two threads (numpy releases the GIL in its loops).
 
     The same results as one leg after the other: the warnings in the same order, the left
     leg's error first. With ``twitches`` each leg's twitch part follows its detection on the
     same thread, from the same filter pass (:class:`~twitchscope.detect.filters.EnvelopeShare`).
+    ``r_times`` given as a function is called once a leg's EMG is filtered (see
+    :func:`twitchscope.detect.detect_leg_movements`).
     """
     from twitchscope._threads import run_all
 
     return run_all(
         [
-            lambda: _detect_leg(signals.left, "left", signals.r_times, rules, twitches),
-            lambda: _detect_leg(signals.right, "right", signals.r_times, rules, twitches),
+            lambda: _detect_leg(left, "left", r_times, rules, twitches),
+            lambda: _detect_leg(right, "right", r_times, rules, twitches),
         ]
     )
 
@@ -126,7 +131,7 @@ def _detect_both(signals: SignalsRead, rules: RuleSet, *, twitches: bool) -> lis
 def _detect_leg(
     signal: Signal,
     leg: Literal["left", "right"],
-    r_times: npt.NDArray[np.float64] | None,
+    r_times: BeatTimes,
     rules: RuleSet,
     twitches: bool,
 ) -> LegPass:
@@ -144,6 +149,8 @@ def _detect_leg(
 
     share = EnvelopeShare(AASM2020.envelope_block_s, rules.bandpass_hz)
     det = detect_leg_movements(signal, leg, rules=rules, r_times=r_times, share=share)
+    if callable(r_times):
+        r_times = r_times()  # already waited for by the detection
     try:
         part = leg_bursts(
             signal, leg, rules=AASM2020, bandpass_hz=rules.bandpass_hz, r_times=r_times,
@@ -369,35 +376,44 @@ def _run_score(
 class _Pipeline:
     """Reading and detection of a recording file on threads, started at once.
 
-    One thread opens the file and decodes the legs and the ECG (:func:`read_signals`, which
-    shares the work with a second thread); a second job detects both legs as soon as they are
-    decoded (:func:`_detect_both`). Both need numpy only until the movement tables are built,
-    so they run while the calling thread loads pandas and the readers of the annotations.
-    Errors are raised where the serial code would raise them, in the same order.
+    One thread opens the file, decodes the legs (and the ECG's slope energy) and checks the
+    legs (:func:`~twitchscope.prepare.decode_signals`, which shares the work with a second
+    thread); as soon as that is done, one job finds the ECG's R peaks and another detects both
+    legs (:func:`_detect_both`), whose filtering does not need the R peaks: a leg waits for
+    them only once its EMG is filtered. All of it needs numpy only until the movement tables are
+    built, so it runs while the calling thread loads pandas and the readers of the
+    annotations. Errors are raised where the serial code would raise them, in the same order.
     """
 
     def __init__(self, path: str | PathLike[str], left: str | None, right: str | None,
                  rules: RuleSet, twitches: bool) -> None:  # fmt: skip
         from twitchscope._threads import Background
 
-        self.reader: Background[tuple[Recording, SignalsRead]] = Background(
+        self.reader: Background[tuple[Recording, SignalsDecoded]] = Background(
             lambda: self._read(path, left, right), name="twitchscope-read"
         )
-        self.detector: Background[list[LegPass]] = Background(
-            lambda: _detect_both(self.reader.result()[1], rules, twitches=twitches),
-            name="twitchscope-detect",
+        self.beats: Background[npt.NDArray[np.float64] | None] = Background(
+            lambda: self.reader.result()[1].beat_times(), name="twitchscope-beats"
         )
+
+        def detect() -> list[LegPass]:
+            decoded = self.reader.result()[1]
+            return _detect_both(
+                decoded.left, decoded.right, self.beats.result, rules, twitches=twitches
+            )
+
+        self.detector: Background[list[LegPass]] = Background(detect, name="twitchscope-detect")
 
     @staticmethod
     def _read(
         path: str | PathLike[str], left: str | None, right: str | None
-    ) -> tuple[Recording, SignalsRead]:
+    ) -> tuple[Recording, SignalsDecoded]:
         from twitchscope.io.recording import open_recording
-        from twitchscope.prepare import read_signals
+        from twitchscope.prepare import decode_signals
 
         rec = open_recording(path)
         try:
-            return rec, read_signals(rec, left, right)
+            return rec, decode_signals(rec, left, right)
         except BaseException:
             rec.close()
             raise
@@ -409,10 +425,11 @@ class _Pipeline:
         stage_codes: Mapping[int, str] | str | None,
     ) -> PreparedInputs:
         """The prepared inputs: stages and events read here, signals from the reading thread."""
-        from twitchscope.prepare import check_stage_codes, prepare_read
+        from twitchscope.prepare import SignalsRead, check_stage_codes, prepare_read
 
         check_stage_codes(stage_codes, hypnogram)  # as prepare(): before the recording's errors
-        rec, signals = self.reader.result()
+        rec, decoded = self.reader.result()
+        signals = SignalsRead(decoded.left, decoded.right, self.beats.result())
         return prepare_read(
             rec, signals, hypnogram=hypnogram, events=events, stage_codes=stage_codes
         )

@@ -7,12 +7,13 @@ start from there. Only the leg channels (and ECG, when present) are decoded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
     from twitchscope.hypnogram import Hypnogram
     from twitchscope.io.annotations import Annotations
-    from twitchscope.io.recording import Recording
+    from twitchscope.io.recording import ChannelInfo, Recording
 
 
 def _empty_events() -> pd.DataFrame:
@@ -223,13 +224,32 @@ class SignalsRead:
     r_times: npt.NDArray[np.float64] | None
 
 
-def read_signals(rec: Recording, left: str | None = None, right: str | None = None) -> SignalsRead:
-    """Decode the two legs and the ECG (when there is one) and check the legs.
+@dataclass
+class SignalsDecoded:
+    """What :func:`decode_signals` decoded: the checked legs (µV) and what the R peaks are
+    found from (see :meth:`beat_times`)."""
 
-    One pass over the file decodes the three channels (its blocks shared among threads); then
-    the legs are checked (:func:`twitchscope.io.quality.check_leg_signal`, warnings added to
-    ``rec.warnings`` in leg order) while the ECG is reduced to its R-peak times and dropped.
-    Needs numpy only. Errors come in the order of reading the ECG first, then the legs.
+    left: Signal
+    right: Signal
+    #: Finds the ECG's R-peak times (s); None without ECG, or once run (see beat_times).
+    beats: Callable[[], npt.NDArray[np.float64]] | None = field(default=None, repr=False)
+
+    def beat_times(self) -> npt.NDArray[np.float64] | None:
+        """The ECG's R-peak times (s), None without ECG; found once, then the ECG is dropped."""
+        find, self.beats = self.beats, None
+        return None if find is None else find()
+
+
+def decode_signals(
+    rec: Recording, left: str | None = None, right: str | None = None
+) -> SignalsDecoded:
+    """Decode the two legs and the ECG (when there is one) in one pass, and check the legs.
+
+    The ECG of a continuous recording is never held whole: its slope energy is computed
+    block by block as it is decoded (:class:`twitchscope.detect.ecg.SlopeEnergyStream`), and
+    :meth:`SignalsDecoded.beat_times` finds the R peaks from it. Needs numpy only. The leg
+    checks (:func:`twitchscope.io.quality.check_leg_signal`) run on two threads; their
+    warnings are added to ``rec.warnings`` in leg order, and the left leg's error comes first.
 
     Raises
     ------
@@ -237,44 +257,61 @@ def read_signals(rec: Recording, left: str | None = None, right: str | None = No
         For an unusable ECG header, a missing, ambiguous, flat, clipped or too slow leg.
     """
     from twitchscope._threads import run_all
-    from twitchscope.detect.ecg import r_peak_times
+    from twitchscope.detect import ecg as ecg_mod
     from twitchscope.io.quality import check_leg_signal
 
     try:
-        ecg_label: str | None = rec.find("ecg").label
+        ecg_ch: ChannelInfo | None = rec.find("ecg")
     except ChannelError:
-        ecg_label = None
-    if ecg_label is not None:
-        rec.check_loadable(ecg_label)
+        ecg_ch = None
+    if ecg_ch is not None:
+        rec.check_loadable(ecg_ch.label)
     pick_leg_channels(rec.channels, rec.path, left, right)  # the one picking code path
     names = [left or "leg_left", right or "leg_right"]
-    loaded = rec.load_many([*names, *([ecg_label] if ecg_label is not None else [])])
-    legs = [loaded[n] for n in names]
-    ecg = loaded.pop(ecg_label) if ecg_label is not None else None
-    del loaded
+    beats: Callable[[], npt.NDArray[np.float64]] | None = None
+    stream = None
+    if ecg_ch is not None:
+        block = ecg_mod.ecg_block(ecg_ch.fs)
+        if rec.is_continuous and ecg_ch.samples_per_record > block:
+            stream = ecg_mod.SlopeEnergyStream(ecg_ch.n_samples, block)
+            start, block_s = rec.signal_start, block / ecg_ch.fs
 
-    def beats() -> npt.NDArray[np.float64] | None:
-        nonlocal ecg
-        if ecg is None:
-            return None
-        out = r_peak_times(ecg)
-        ecg = None  # the ECG samples are not kept: detection needs only the beat times
-        return out
+            def beats() -> npt.NDArray[np.float64]:
+                return ecg_mod.r_peaks_from_energy(stream.energy(), block_s, start)
+
+    loaded = rec.load_many(
+        [*names, *([ecg_ch.label] if ecg_ch is not None and stream is None else [])],
+        reducers={ecg_ch.label: stream} if ecg_ch is not None and stream is not None else None,
+    )
+    legs = [loaded[n] for n in names]
+    if ecg_ch is not None and stream is None:
+        ecg = loaded[ecg_ch.label]
+
+        def beats() -> npt.NDArray[np.float64]:
+            return ecg_mod.r_peak_times(ecg)
 
     src = str(rec.path)
-    jobs: list[Callable[[], object]] = [
-        beats,  # the longest job first
-        lambda: check_leg_signal(legs[0], src),
-        lambda: check_leg_signal(legs[1], src),
-    ]
-    r_times, warn_left, warn_right = run_all(jobs)
-    for warns in (warn_left, warn_right):
-        for warn in cast("list[str]", warns):
+    found = run_all([functools.partial(check_leg_signal, leg, src) for leg in legs])
+    for warns in found:
+        for warn in warns:
             if warn not in rec.warnings:
                 rec.warnings.append(warn)
-    return SignalsRead(
-        left=legs[0], right=legs[1], r_times=cast("npt.NDArray[np.float64] | None", r_times)
-    )
+    return SignalsDecoded(left=legs[0], right=legs[1], beats=beats)
+
+
+def read_signals(rec: Recording, left: str | None = None, right: str | None = None) -> SignalsRead:
+    """Decode the two legs and the ECG (when there is one), check the legs, find the R peaks.
+
+    :func:`decode_signals`, then :func:`beat_times`: the ECG is reduced to its R-peak times and
+    dropped (detection needs only the beat times). Needs numpy only.
+
+    Raises
+    ------
+    ChannelError
+        For an unusable ECG header, a missing, ambiguous, flat, clipped or too slow leg.
+    """
+    decoded = decode_signals(rec, left, right)
+    return SignalsRead(left=decoded.left, right=decoded.right, r_times=decoded.beat_times())
 
 
 def _prepare_file(

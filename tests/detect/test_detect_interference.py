@@ -7,7 +7,14 @@ import pytest
 from _detect_synth import carrier, emg, qrs_train
 
 from twitchscope.detect import detect_leg_movements, detect_legs
-from twitchscope.detect.ecg import blank_envelope, r_peak_times
+from twitchscope.detect.ecg import (
+    SlopeEnergyStream,
+    blank_envelope,
+    ecg_block,
+    r_peak_times,
+    r_peaks_from_energy,
+    slope_energy,
+)
 from twitchscope.detect.filters import detect_mains
 from twitchscope.signal import Signal
 
@@ -168,3 +175,65 @@ def test_noisy_resting_emg_below_the_limit_gives_no_false_movements() -> None:
         assert det.excluded_s == 0.0
         assert 13.0 < det.resting_uv_median < 15.0
         assert det.movements["onset"].round(0).tolist() == [100.0]
+
+
+@pytest.mark.parametrize(
+    ("fs", "n", "feed_at"),
+    [
+        (256.0, 256 * 90, (0, 256, 4096, 9000, 9001 + 7, 20000)),  # joins inside energy blocks
+        (200.0, 200 * 60, tuple(range(0, 200 * 60, 200))),  # one 1 s record at a time
+        (512.0, 512 * 30, (0, 13 * 100)),  # a join on an energy block's edge (13 samples)
+    ],
+)
+def test_slope_energy_fed_in_blocks_equals_the_whole_channel(
+    fs: float, n: int, feed_at: tuple[int, ...]
+) -> None:
+    """The ECG's slope energy made block by block while decoding (never holding the ECG) is
+    the whole channel's, and so are the R peaks found from it."""
+    qrs, beats = qrs_train(n, fs, 800.0, rate_hz=1.3)
+    rng = np.random.default_rng(3)
+    x = (qrs + rng.normal(0.0, 15.0, n)).astype(np.float32)
+    block = ecg_block(fs)
+    stream = SlopeEnergyStream(n, block)
+    stops = (*feed_at[1:], n)
+    for a, b in reversed(list(zip(feed_at, stops, strict=True))):  # any order
+        stream.feed(a, x[a:b].copy())
+    whole = slope_energy(x, block)
+    got = stream.energy()
+    np.testing.assert_allclose(got, whole, rtol=1e-5, atol=1e-3)
+    ecg = Signal("ECG", x, fs, role="ecg", start=2.5)
+    times = r_peaks_from_energy(got, block / fs, ecg.start)
+    np.testing.assert_array_equal(times, r_peak_times(ecg))
+    assert len(times) == len(beats)
+
+
+def test_slope_energy_stream_refuses_missing_or_repeated_blocks() -> None:
+    x = np.zeros(1000, dtype=np.float32)
+    stream = SlopeEnergyStream(1000, 5)
+    stream.feed(0, x[:400])
+    with pytest.raises(ValueError, match="cover"):
+        stream.energy()
+    stream.feed(300, x[300:])  # overlaps the first block
+    with pytest.raises(ValueError, match="cover"):
+        stream.energy()
+
+
+def test_detection_waits_for_r_peaks_given_as_a_function() -> None:
+    """R peaks handed over as a function (found while the EMG is filtered) give the same
+    movements as the R peaks themselves; the function is called once the envelope exists."""
+    fs, dur = 256.0, 100.0
+    n = int(fs * dur)
+    qrs, _ = qrs_train(n, fs, 40.0)
+    wide = np.convolve(qrs, np.ones(int(0.06 * fs)) / 4, mode="same")
+    dirty = emg(BURSTS, fs=fs, duration=dur, extra=wide)
+    r = r_peak_times(Signal("ECG", (qrs * 50).astype(np.float32), fs, role="ecg"))
+    calls: list[int] = []
+
+    def later() -> np.ndarray:
+        calls.append(1)
+        return r
+
+    direct = detect_leg_movements(dirty, "left", r_times=r)
+    lazy = detect_leg_movements(dirty, "left", r_times=later)
+    assert calls == [1]
+    assert direct.movements.equals(lazy.movements)

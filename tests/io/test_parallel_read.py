@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from twitchscope.errors import ValidationError
 from twitchscope.io import recording as recording_module
 from twitchscope.io.recording import open_recording
 
@@ -83,3 +84,56 @@ def test_error_of_a_block_reaches_the_caller(
     monkeypatch.setattr(recording_module.Recording, "_decode_into", broken)
     with open_recording(psg) as rec, pytest.raises(OSError, match="disk went away"):
         rec.load_many(["Leg L", "Leg R"], threads=2)
+
+
+class _Collect:
+    """A sample reducer that keeps what it is fed, to check what the decoding pass hands over."""
+
+    def __init__(self, n: int) -> None:
+        self.samples = np.full(n, np.nan, dtype=np.float32)
+        self.calls = 0
+
+    def feed(self, first: int, samples: np.ndarray) -> None:
+        self.samples[first : first + samples.shape[0]] = samples
+        self.calls += 1
+
+
+@pytest.mark.parametrize("bdf", [False, True], ids=["edf", "bdf"])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_a_reducer_is_fed_every_sample_once_in_the_same_pass(
+    tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator, bdf: bool,
+    threads: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    sig = edf_tools["Sig"]
+    n = 20
+    path = edf_tools["write"](
+        tmp_path / ("n.bdf" if bdf else "n.edf"),
+        [
+            sig("Leg L", rng.normal(0, 10, 256 * n), 256, "uV", (-500, 500)),
+            sig("ECG", rng.normal(0, 300, 200 * n), 200, "uV", (-3000, 3000)),
+        ],
+        bdf=bdf,
+    )
+    monkeypatch.setattr(recording_module, "BLOCK_BYTES", 1)  # one record per block
+    with open_recording(path) as rec:
+        whole = rec.load("ECG").data
+        fed = _Collect(whole.shape[0])
+        got = rec.load_many(["Leg L"], threads=threads, reducers={"ECG": fed})
+    assert list(got) == ["Leg L"]  # the fed channel is not returned
+    assert fed.calls == n
+    np.testing.assert_array_equal(fed.samples, whole)
+
+
+def test_reducers_are_refused_for_a_discontinuous_recording(
+    tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator
+) -> None:
+    sig = edf_tools["Sig"]
+    path = edf_tools["discontinuous"](
+        tmp_path / "d.edf",
+        [sig("ECG", rng.normal(0, 300, 200 * 4), 200, "uV", (-3000, 3000))],
+        [0.0, 1.0, 5.0, 6.0],
+    )
+    with open_recording(path) as rec:
+        assert not rec.is_continuous
+        with pytest.raises(ValidationError, match="continuous"):
+            rec.load_many([], reducers={"ECG": _Collect(800)})

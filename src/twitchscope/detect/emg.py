@@ -34,6 +34,7 @@ nights (see ``benchmarks/bench_detect.py``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Final, Literal
 
 import numpy as np
@@ -261,7 +262,7 @@ def detect_leg_movements(
     *,
     rules: RuleSet = WASM2016,
     ecg: Signal | None = None,
-    r_times: npt.NDArray[np.float64] | None = None,
+    r_times: npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None = None,
     share: EnvelopeShare | None = None,
 ) -> LegDetection:
     """Detect leg movements on one leg's tibialis anterior EMG.
@@ -276,8 +277,10 @@ def detect_leg_movements(
         Detection thresholds and windows (``WASM2016`` by default).
     ecg : Signal, optional
         ECG channel; when given, the leg envelope is blanked around its R peaks.
-    r_times : ndarray, optional
-        R-peak times (s) already found (used instead of ``ecg``; lets two legs share one pass).
+    r_times : ndarray or callable, optional
+        R-peak times (s) already found (used instead of ``ecg``; lets two legs share one pass),
+        or a function returning them (or None), called once the EMG is filtered: the R peaks
+        can then be found while the legs are filtered.
     share : EnvelopeShare, optional
         Filled with a finer block envelope of the same band-passed EMG, made in the same filter
         pass, for twitch detection (see :class:`~twitchscope.detect.filters.EnvelopeShare`).
@@ -344,6 +347,8 @@ def detect_leg_movements(
     else:
         (fine,) = envelope_blocks_many(x, fs, sos, (block,))
     fine *= np.float32(ENVELOPE_SCALE)
+    if callable(r_times):
+        r_times = r_times()
     if r_times is None and ecg is not None:
         r_times = r_peak_times(ecg)
     if r_times is not None and r_times.size:

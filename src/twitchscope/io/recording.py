@@ -22,7 +22,7 @@ from datetime import datetime
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,15 @@ from twitchscope.signal import Signal
 
 if TYPE_CHECKING:
     import pandas as pd
+
+class SampleReducer(Protocol):
+    """Takes a channel's samples block by block instead of keeping them (see
+    :meth:`Recording.load_many`): ``feed`` gets consecutive samples starting at sample
+    ``first`` of the channel, in physical units, float32; blocks may come in any order and
+    from several threads at once (never overlapping). The array is reused after the call."""
+
+    def feed(self, first: int, samples: npt.NDArray[np.float32]) -> None: ...
+
 
 #: Bytes of the file decoded per block (bounds the transient memory of a load).
 BLOCK_BYTES: Final = 8 * 1024 * 1024
@@ -338,23 +347,47 @@ class Recording:
         """
         return self.load_many([name])[name]
 
-    def load_many(self, names: Sequence[str], *, threads: int | None = None) -> dict[str, Signal]:
+    def load_many(
+        self,
+        names: Sequence[str],
+        *,
+        threads: int | None = None,
+        reducers: Mapping[str, SampleReducer] | None = None,
+    ) -> dict[str, Signal]:
         """Decode several channels (labels or roles) in one pass over the file.
 
         Only these channels' columns are decoded. Returns a dict keyed by the names given.
         The blocks of records are shared among ``threads`` threads (default
         :func:`twitchscope._threads.thread_count`); each thread decodes and releases its own
         blocks, so no mapped page is read twice.
+
+        ``reducers`` maps more channels to :class:`SampleReducer` objects that take their
+        samples block by block in the same pass; those channels are never held whole (nor
+        returned). Only for continuous recordings (see :attr:`is_continuous`).
         """
 
         data = self._mapped()
+        reducers = dict(reducers or {})
+        if reducers and not self.is_continuous:
+            raise ValidationError("reducers", f"{self.path}: only for continuous recordings")
         infos = [self._resolve(n) for n in names]
+        fed = {self._resolve(n).index: r for n, r in reducers.items()}
         unique = {c.index: c for c in infos}
         sigs = {s.index: s for s in self._signals}
-        for ch in unique.values():
-            if sigs[ch.index].problem:
-                raise ChannelError(self.path, ch.label, sigs[ch.index].problem)
-        return self._decode(names, infos, unique, data, threads)
+        for idx in (*unique, *fed):
+            if sigs[idx].problem:
+                raise ChannelError(self.path, sigs[idx].label, sigs[idx].problem)
+        return self._decode(names, infos, unique, data, threads, fed)
+
+    @property
+    def is_continuous(self) -> bool:
+        """Whether the records follow each other without gaps (not EDF+D/BDF+D)."""
+        return not self._header.is_discontinuous
+
+    @property
+    def signal_start(self) -> float:
+        """Time (s) of the first data record, the ``start`` of every loaded :class:`Signal`."""
+        return float(self._onsets[0])
 
     def check_loadable(self, name: str) -> ChannelInfo:
         """The channel ``name`` (label, role or ``"#N"``), or the error :meth:`load` would raise.
@@ -377,6 +410,7 @@ class Recording:
         unique: dict[int, ChannelInfo],
         data: np.memmap,
         threads: int | None,
+        fed: Mapping[int, SampleReducer],
     ) -> dict[str, Signal]:
         """The decoding pass of :meth:`load_many` (channels checked)."""
         from twitchscope._threads import run_all, thread_count
@@ -410,10 +444,20 @@ class Recording:
                 # 24-bit samples go to bytes 1..3 of little-endian int32 words whose byte 0
                 # stays 0: each word is then the sign-extended sample times 256. Reused for
                 # every block (one per thread).
-                for idx, ch in unique.items():
-                    shape = (min(n, block_rows), ch.samples_per_record, 4)
+                for idx in (*unique, *fed):
+                    shape = (min(n, block_rows), sigs[idx].samples_per_record, 4)
                     scratch[idx] = np.zeros(shape, np.uint8)
+            # a fed channel's block is decoded here and handed over (one buffer per thread)
+            fed_block = {
+                idx: np.empty((min(n, block_rows), sigs[idx].samples_per_record), np.float32)
+                for idx in fed
+            }
             for r0, r1 in blocks:
+                for idx, reducer in fed.items():
+                    spr = sigs[idx].samples_per_record
+                    part = fed_block[idx][: r1 - r0]
+                    self._decode_into(data, sigs[idx], r0, r1, part, scratch.get(idx))
+                    reducer.feed(r0 * spr, part.reshape(-1))
                 for idx in unique:
                     sig = sigs[idx]
                     spr = sig.samples_per_record
@@ -447,7 +491,7 @@ class Recording:
                 role=ch.role,
                 unit=ch.unit,
                 source_unit=ch.source_unit,
-                start=float(self._onsets[0]),
+                start=self.signal_start,
                 source=str(self.path),
             )
         return result
