@@ -81,3 +81,61 @@ def test_package_import_is_light() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
+
+
+_RUN_SET_UP = r"""
+import json, sys
+from twitchscope.cli import main, set_up_process
+args = json.loads(sys.argv[1])
+set_up_process(args)
+code = main(args)
+loaded = sys.modules.get("pyarrow") is not None
+print(json.dumps({"code": code, "pyarrow": loaded}))
+"""
+
+
+def _run_set_up(args: list[str], cwd: Path) -> bool:
+    """Run the command as the console script sets it up; whether pyarrow was loaded."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN_SET_UP, json.dumps(args)],
+        capture_output=True, text=True, timeout=300, cwd=cwd,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, proc.stdout + proc.stderr
+    return bool(result["pyarrow"])
+
+
+def test_score_of_an_edf_keeps_pyarrow_out_with_the_same_results(tmp_path: Path) -> None:
+    """pandas loads pyarrow when installed; ``score`` of an EDF needs none of it, so the console
+    script keeps it out: the same files as a run with it (checked here against the in-process
+    command, which loads it)."""
+    pytest.importorskip("pyarrow")
+    from twitchscope.cli import main
+    from twitchscope.simulate import simulate_night
+
+    simulate_night("rls", seed=4, duration_h=0.2).write(tmp_path / "n.edf")
+    without = ["score", str(tmp_path / "n.edf"), "--out", str(tmp_path / "a"), "-q"]
+    assert _run_set_up(without, tmp_path) is False
+    assert main(["score", str(tmp_path / "n.edf"), "--out", str(tmp_path / "b"), "-q"]) == 0
+    for name in ("leg_movements.csv", "scored_movements.csv", "twitches.csv", "summary.csv",
+                 "hypnogram.csv", "scored_movements.edf"):  # fmt: skip
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    a = json.loads((tmp_path / "a" / "summary.json").read_text())
+    b = json.loads((tmp_path / "b" / "summary.json").read_text())
+    a.pop("created", None), b.pop("created", None)
+    assert a == b
+
+
+def test_score_of_a_parquet_accelerometer_file_may_load_pyarrow(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    import numpy as np
+    import pandas as pd
+
+    n, fs = 25 * 600, 25.0  # 10 min of a still ankle, in g
+    rng = np.random.default_rng(0)
+    xyz = {axis: rng.normal(0, 0.01, n) for axis in "xyz"}
+    frame = pd.DataFrame({"time": np.arange(n) / fs, **xyz}).assign(z=lambda f: f.z + 1.0)
+    path = tmp_path / "ankle.PARQUET"
+    frame.to_parquet(path, index=False)
+    assert _run_set_up(["score", str(path), "--out", str(tmp_path / "o"), "-q"], tmp_path)

@@ -90,30 +90,55 @@ GC_THRESHOLD0: Final = 50_000
 
 
 def run() -> None:
-    """Console-script entry point.
+    """Console-script entry point: :func:`set_up_process` for the command, run it, exit.
 
-    Sets the process up for a short command (BLAS on one thread; fewer garbage collections,
-    except for the :data:`LONG_RUNNING_COMMANDS`), runs it, and exits without the
-    interpreter's teardown (see :func:`_exit`). glibc's allocator keeps its defaults: raising
-    its mmap and trim thresholds saved system time on a busy machine but, on a quiet one,
-    raised an 8 h night's peak memory from ~440 to ~510 MB without making it faster.
+    The exit skips the interpreter's teardown (see :func:`_exit`).
+    """
+    set_up_process(sys.argv[1:])
+    _exit(main())
+
+
+def set_up_process(args: list[str]) -> None:
+    """Set the process up for the command in ``args`` (before anything numeric is imported).
+
+    - BLAS on one thread: the commands run their own threads (one per leg), and BLAS threads
+      spinning beside them on a busy machine cost more CPU than the whole detection.
+    - Fewer garbage collections, except for the :data:`LONG_RUNNING_COMMANDS`.
+    - pyarrow kept out of the :data:`NO_PYARROW_COMMANDS` when no Parquet file is named: pandas
+      loads it on import when it is installed (0.1-0.2 s of CPU and ~35 MB), but these
+      commands read EDF, CSV and XML only, and pandas keeps its own string storage without it.
+
+    glibc's allocator keeps its defaults: raising its mmap and trim thresholds saved system
+    time on a busy machine but, on a quiet one, raised an 8 h night's peak memory from ~440 to
+    ~510 MB without making it faster.
     """
     import gc
 
     from twitchscope._threads import single_threaded_blas
 
-    # before numpy loads: the command runs its own threads (one per leg), and BLAS threads
-    # spinning beside them on a busy machine cost more CPU than the whole detection
     single_threaded_blas()
-    if _command_name(sys.argv[1:]) not in LONG_RUNNING_COMMANDS:
+    command = _command_name(args)
+    if command not in LONG_RUNNING_COMMANDS:
         _, gen1, gen2 = gc.get_threshold()
         gc.set_threshold(GC_THRESHOLD0, gen1, gen2)
-    _exit(main())
+    if command in NO_PYARROW_COMMANDS and not _names_parquet(args):
+        # an import of a module set to None raises ImportError, which pandas expects
+        sys.modules.setdefault("pyarrow", None)  # type: ignore[arg-type]
 
 
 #: Commands that run for hours (a server, a cohort's driver): they keep the interpreter's
 #: default collection thresholds, so cyclic garbage left by a night does not pile up.
 LONG_RUNNING_COMMANDS: Final = frozenset({"serve", "batch"})
+#: Commands that need pyarrow only for a Parquet file named on the command line (an ankle
+#: accelerometer's recording).
+NO_PYARROW_COMMANDS: Final = frozenset({"score", "validate", "info", "report"})
+#: File name endings of Parquet files.
+PARQUET_SUFFIXES: Final = (".parquet", ".pq")
+
+
+def _names_parquet(args: list[str]) -> bool:
+    """Whether any argument names a Parquet file (``--left=x.parquet`` included)."""
+    return any(a.lower().endswith(PARQUET_SUFFIXES) for a in args)
 
 
 def _command_name(args: list[str]) -> str | None:
