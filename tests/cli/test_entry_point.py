@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import platform
 import subprocess
 import sys
@@ -62,3 +64,38 @@ def test_a_short_command_reuses_freed_memory_instead_of_refaulting_it() -> None:
 
     assert refaults("set-up") == 0
     assert refaults("default") > 100
+
+
+_HUGE_PAGES = r"""
+import json, os, sys
+from twitchscope.cli import set_up_process
+set_up_process(json.loads(sys.argv[1]))
+import numpy as np
+from numpy._core.multiarray import _get_madvise_hugepage
+print(json.dumps([os.environ.get("NUMPY_MADVISE_HUGEPAGE"), _get_madvise_hugepage()]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "user_value", "expected"),
+    [
+        (["score", "n.edf", "--out", "o"], None, ["0", False]),
+        (["score", "n.edf", "--out", "o"], "1", ["1", True]),  # the user's choice stands
+        (["serve"], None, [None, None]),  # a server keeps numpy's default
+    ],
+)
+def test_short_commands_keep_numpy_arrays_on_ordinary_pages(
+    args: list[str], user_value: str | None, expected: list[object]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if user_value is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = user_value
+    proc = subprocess.run(
+        [sys.executable, "-c", _HUGE_PAGES, json.dumps(args)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.split("\n")[-2])
+    assert found[0] == expected[0]
+    if expected[1] is not None:
+        assert found[1] is expected[1]
