@@ -34,6 +34,7 @@ from twitchscope.signal import Signal
 if TYPE_CHECKING:
     import pandas as pd
 
+    from twitchscope.detect.ecg import SlopeEnergyStream
     from twitchscope.hypnogram import Hypnogram
     from twitchscope.io.annotations import Annotations
     from twitchscope.io.recording import ChannelInfo, Recording
@@ -257,7 +258,7 @@ def decode_signals(
         For an unusable ECG header, a missing, ambiguous, flat, clipped or too slow leg.
     """
     from twitchscope._threads import run_all
-    from twitchscope.detect import ecg as ecg_mod
+    from twitchscope.detect.ecg import r_peak_times
     from twitchscope.io.quality import check_leg_signal
 
     try:
@@ -268,28 +269,19 @@ def decode_signals(
         rec.check_loadable(ecg_ch.label)
     pick_leg_channels(rec.channels, rec.path, left, right)  # the one picking code path
     names = [left or "leg_left", right or "leg_right"]
-    beats: Callable[[], npt.NDArray[np.float64]] | None = None
-    stream = None
-    if ecg_ch is not None:
-        block = ecg_mod.ecg_block(ecg_ch.fs)
-        if rec.is_continuous and ecg_ch.samples_per_record > block:
-            stream = ecg_mod.SlopeEnergyStream(ecg_ch.n_samples, block)
-            start, block_s = rec.signal_start, block / ecg_ch.fs
-
-            def beats() -> npt.NDArray[np.float64]:
-                return ecg_mod.r_peaks_from_energy(stream.energy(), block_s, start)
-
+    stream = _slope_energy_stream(rec, ecg_ch) if ecg_ch is not None else None
+    whole_ecg = [ecg_ch.label] if ecg_ch is not None and stream is None else []
     loaded = rec.load_many(
-        [*names, *([ecg_ch.label] if ecg_ch is not None and stream is None else [])],
+        [*names, *whole_ecg],
         reducers={ecg_ch.label: stream} if ecg_ch is not None and stream is not None else None,
     )
     legs = [loaded[n] for n in names]
-    if ecg_ch is not None and stream is None:
-        ecg = loaded[ecg_ch.label]
-
-        def beats() -> npt.NDArray[np.float64]:
-            return ecg_mod.r_peak_times(ecg)
-
+    beats: Callable[[], npt.NDArray[np.float64]] | None = None
+    if ecg_ch is not None and stream is not None:
+        block_s = stream.block / ecg_ch.fs
+        beats = functools.partial(_beats_from_stream, stream, block_s, rec.signal_start)
+    elif ecg_ch is not None:
+        beats = functools.partial(r_peak_times, loaded[ecg_ch.label])
     src = str(rec.path)
     found = run_all([functools.partial(check_leg_signal, leg, src) for leg in legs])
     for warns in found:
@@ -299,11 +291,31 @@ def decode_signals(
     return SignalsDecoded(left=legs[0], right=legs[1], beats=beats)
 
 
+def _slope_energy_stream(rec: Recording, ecg: ChannelInfo) -> SlopeEnergyStream | None:
+    """The ECG's slope energy to make while decoding, or None when the ECG must be decoded
+    whole: an EDF+D's records are not contiguous, and a record must hold more samples than
+    one energy block (a record shorter than ~25 ms)."""
+    from twitchscope.detect.ecg import SlopeEnergyStream, ecg_block
+
+    block = ecg_block(ecg.fs)
+    if not rec.is_continuous or ecg.samples_per_record <= block:
+        return None
+    return SlopeEnergyStream(ecg.n_samples, block)
+
+
+def _beats_from_stream(
+    stream: SlopeEnergyStream, block_s: float, start: float
+) -> npt.NDArray[np.float64]:
+    from twitchscope.detect.ecg import r_peaks_from_energy
+
+    return r_peaks_from_energy(stream.energy(), block_s, start)
+
+
 def read_signals(rec: Recording, left: str | None = None, right: str | None = None) -> SignalsRead:
     """Decode the two legs and the ECG (when there is one), check the legs, find the R peaks.
 
-    :func:`decode_signals`, then :func:`beat_times`: the ECG is reduced to its R-peak times and
-    dropped (detection needs only the beat times). Needs numpy only.
+    :func:`decode_signals`, then :meth:`SignalsDecoded.beat_times`: the ECG is reduced to its
+    R-peak times (detection needs only the beat times). Needs numpy only.
 
     Raises
     ------

@@ -137,3 +137,37 @@ def test_reducers_are_refused_for_a_discontinuous_recording(
         assert not rec.is_continuous
         with pytest.raises(ValidationError, match="continuous"):
             rec.load_many([], reducers={"ECG": _Collect(800)})
+
+
+@pytest.mark.parametrize("gaps", [False, True], ids=["continuous", "edf+d"])
+def test_decoded_signals_give_the_r_peaks_of_the_whole_ecg(
+    tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator, gaps: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """R peaks from the slope energy made while decoding (continuous) or from the ECG decoded
+    whole (EDF+D, whose gaps are NaN) equal those of the loaded ECG."""
+    from twitchscope.detect.ecg import r_peak_times
+    from twitchscope.prepare import decode_signals
+
+    sig = edf_tools["Sig"]
+    n, fs = 60, 256
+    t = np.arange(fs * n) / fs
+    ecg = 800.0 * np.exp(-0.5 * ((t % 0.8 - 0.4) / 0.012) ** 2) + rng.normal(0, 10, t.size)
+    channels = [
+        sig("Leg L", rng.normal(0, 5, fs * n), fs, "uV", (-500, 500)),
+        sig("Leg R", rng.normal(0, 5, fs * n), fs, "uV", (-500, 500)),
+        sig("ECG", ecg, fs, "uV", (-3000, 3000)),
+    ]
+    path = (
+        edf_tools["discontinuous"](tmp_path / "d.edf", channels, [*range(30), *range(40, 70)])
+        if gaps
+        else edf_tools["write"](tmp_path / "c.edf", channels)
+    )
+    monkeypatch.setattr(recording_module, "BLOCK_BYTES", 7 * 1024)  # several blocks
+    with open_recording(path) as rec:
+        expected = r_peak_times(rec.load("ECG"))
+        decoded = decode_signals(rec)
+        found = decoded.beat_times()
+    assert found is not None and len(found) >= 70
+    np.testing.assert_array_equal(found, expected)
+    assert decoded.beat_times() is None  # found once; the ECG is not kept

@@ -134,7 +134,7 @@ def set_up_process(args: list[str]) -> None:
 #: to tens of milliseconds per fault. A short command's arrays live for a fraction of a second
 #: and gain little from huge pages: measured on the 8 h benchmark night (``score``, median of
 #: 10 interleaved runs, 2 cores), decoding took 0.19-1.13 s with them and 0.19-0.25 s without,
-#: the whole command 1.48 s with them and 1.27 s without (peak memory 387 and 402 MB).
+#: the whole command 1.58 s with them and 1.28 s without (peak memory 325 and 337 MB).
 NO_HUGE_PAGES_ENV: Final = ("NUMPY_MADVISE_HUGEPAGE", "0")
 #: glibc ``mallopt`` parameters (malloc.h) and the values a short command sets.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
