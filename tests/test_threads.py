@@ -59,3 +59,30 @@ def test_background_returns_or_raises_in_the_asking_thread() -> None:
     with pytest.raises(KeyError, match="missing"):
         job.result()
     assert job.done()
+
+
+def test_switch_interval_is_put_back_by_the_last_user_only() -> None:
+    """Two threads holding the fast switch interval over overlapping spans (a pipeline's reading
+    and detection) leave it fast until both are done, then put back what it was."""
+    import sys
+
+    from twitchscope._threads import SWITCH_INTERVAL_S, fast_switching
+
+    before = sys.getswitchinterval()
+    first_in, first_out = threading.Event(), threading.Event()
+    seen: list[float] = []
+
+    def first() -> None:
+        with fast_switching():
+            first_in.set()
+            first_out.wait(10)
+
+    t = threading.Thread(target=first)
+    t.start()
+    first_in.wait(10)
+    with fast_switching():
+        first_out.set()
+        t.join()  # the first user has left; this one is still inside
+        seen.append(sys.getswitchinterval())
+    assert seen == [pytest.approx(min(before, SWITCH_INTERVAL_S))]  # kept in microseconds
+    assert sys.getswitchinterval() == before
