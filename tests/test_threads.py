@@ -86,3 +86,21 @@ def test_switch_interval_is_put_back_by_the_last_user_only() -> None:
         seen.append(sys.getswitchinterval())
     assert seen == [pytest.approx(min(before, SWITCH_INTERVAL_S))]  # kept in microseconds
     assert sys.getswitchinterval() == before
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setaffinity"), reason="Linux only")
+def test_thread_count_follows_the_cores_the_process_may_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under ``taskset -c 0`` (or a one-core container) a run uses one thread, not two."""
+    import subprocess
+    import sys
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    code = (
+        "import os; os.sched_setaffinity(0, {0}); "
+        "from twitchscope._threads import thread_count; print(thread_count())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"

@@ -44,11 +44,23 @@ ONE_THREAD_ENV: Final = (
 
 
 def thread_count() -> int:
-    """Threads a run may use: ``TWITCHSCOPE_THREADS`` when set, else 2 (1 on a single core)."""
+    """Threads a run may use: ``TWITCHSCOPE_THREADS`` when set, else 2 (1 on a single core).
+
+    The cores counted are those this process may run on (``taskset``, a container's CPU set),
+    not all the machine's: threads on one core only take turns.
+    """
     text = os.environ.get(THREADS_ENV, "").strip()
     if text.isdigit() and int(text) >= 1:
         return int(text)
-    return min(DEFAULT_THREADS, os.cpu_count() or 1)
+    return min(DEFAULT_THREADS, usable_cores())
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def single_threaded_blas() -> None:

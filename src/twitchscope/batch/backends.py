@@ -463,9 +463,6 @@ def _take(source: Iterator[NightTask], n: int) -> list[NightTask]:
 
 def default_workers() -> int:
     """Worker processes by default: the cores this process may use."""
-    import os
+    from twitchscope._threads import usable_cores
 
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
