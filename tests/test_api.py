@@ -327,3 +327,35 @@ def test_lazy_package_names() -> None:
     assert "score_to_dir" in dir(twitchscope)
     with pytest.raises(AttributeError):
         twitchscope.no_such_name  # noqa: B018
+
+
+def test_later_steps_load_while_the_legs_are_detected(
+    night: tuple[SimulatedNight, Path],
+) -> None:
+    """What runs while the detections are awaited may only prepare later steps: its errors are
+    ignored and the detections are the same; the loading itself compiles report.html's
+    template."""
+    import sys
+
+    from twitchscope.api import LATER_MODULES, _load_later_steps, _Pipeline
+    from twitchscope.report.score_report import REPORT_TEMPLATE
+    from twitchscope.report.templating import environment
+
+    _, path = night
+    rules = get_rules("wasm2016")
+    calls: list[str] = []
+
+    def failing() -> None:
+        calls.append("ran")
+        raise RuntimeError("a later step could not be prepared")
+
+    got = _Pipeline(path, None, None, rules, True).detections(while_waiting=failing)
+    plain = _Pipeline(path, None, None, rules, True).detections()
+    for (det, _), (ref, _) in zip(got, plain, strict=True):
+        pd.testing.assert_frame_equal(det.movements, ref.movements)
+    assert calls in ([], ["ran"])  # it runs only when the detections are not ready yet
+
+    _load_later_steps(report=True)
+    assert all(name in sys.modules for name in LATER_MODULES)
+    assert environment().cache is not None
+    assert any(REPORT_TEMPLATE in str(key) for key in environment().cache)

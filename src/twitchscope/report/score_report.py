@@ -22,6 +22,8 @@ from twitchscope.results import (
 if TYPE_CHECKING:
     from twitchscope.results import ScoreResult
 
+#: The template of report.html.
+REPORT_TEMPLATE: Final = "night.html"
 LABELS: Final[dict[str, str]] = {
     "plms_index": "PLMS index",
     "plmw_index": "PLMW index",
@@ -362,7 +364,7 @@ def night_context(night: NightView) -> dict[str, Any]:
 
 def render_night_report(night: NightView, *, page_size: str = "a4") -> str:
     """The complete self-contained HTML report of a night (from memory or an output folder)."""
-    return render("night.html", {"night": night_context(night)}, page_size=page_size)
+    return render(REPORT_TEMPLATE, {"night": night_context(night)}, page_size=page_size)
 
 
 def render_score_report(result: ScoreResult, *, page_size: str = "a4") -> str:
