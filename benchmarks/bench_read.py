@@ -309,9 +309,11 @@ def main() -> None:
         with open(path, "rb") as fh:  # warm the page cache so every reader starts equal
             while fh.read(1 << 24):
                 pass
-        for reader in READERS:
-            runs = []
-            for _ in range(1 if args.quick else args.repeats):
+        # the readers take turns, run by run: a drift of the machine's state during the run
+        # (other work, the memory the kernel must zero) falls on all of them alike
+        runs_of: dict[str, list[dict[str, Any]]] = {reader: [] for reader in READERS}
+        for _ in range(1 if args.quick else args.repeats):
+            for reader in READERS:
                 load = os.getloadavg()[0]
                 proc = subprocess.run(
                     [sys.executable, __file__, "--measure", reader, str(path)],
@@ -319,7 +321,9 @@ def main() -> None:
                     text=True,
                     check=True,
                 )
-                runs.append({**json.loads(proc.stdout.strip().splitlines()[-1]), "load": load})
+                out = json.loads(proc.stdout.strip().splitlines()[-1])
+                runs_of[reader].append({**out, "load": load})
+        for reader, runs in runs_of.items():
             res = {
                 "format": fmt.upper(),
                 "reader": reader,
@@ -361,7 +365,8 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"File: {len(SIGNALS)} signals, 1 s records, legs at 512 Hz, others at "
         "256/200/100/25/1 Hz, "
         f"{args.hours:g} h ({n // 2} samples per leg). Each figure is the median of "
-        f"{repeats} runs, each in a fresh subprocess with a warm page cache.",
+        f"{repeats} runs, each in a fresh subprocess with a warm page cache, the readers "
+        "taking turns run by run.",
         f"Peak memory = peak RSS during the read minus RSS before it ({rows[0]['method']}). "
         f"Two legs as float32 = {legs_f32_mb:.0f} MiB, so the memory target is "
         f"< {2 * legs_f32_mb:.0f} MiB. *x memmap* compares with a plain numpy memmap read "
@@ -399,19 +404,10 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"{'met' if mem < 2 else 'MISSED'}); the fastest library reader, {fastest['reader']}, "
             f"takes {fastest['time_s'] / ts['time_s']:.1f}x twitchscope's wall time."
         )
-    cores = os.cpu_count() or 1
-    loads = [x for r in rows for x in r["loads"]]
-    quiet = max(loads) <= 0.5 * cores
-    lines.append(
-        f"- Machine load (1-minute load average, {cores} cores) during the run: {min(loads):.1f} "
-        f"to {max(loads):.1f}; "
-        + (
-            "the machine was quiet."
-            if quiet
-            else "the machine was busy with other work, so these timings are slower and noisier "
-            "than on a quiet machine and need a quiet re-run before they are quoted."
-        )
-    )
+    from common import load_statement
+
+    # the shared rule: the benchmark's own reading threads count in the load average
+    lines.append(load_statement([x for r in rows for x in r["loads"]]))
     lines += ["", "Machine:", *_machine(), ""]
     return "\n".join(lines) + "\n"
 
