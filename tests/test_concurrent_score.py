@@ -58,12 +58,15 @@ def test_errors_come_in_the_serial_order(tmp_path: Path) -> None:
 
 
 def test_reading_path_loads_without_pandas() -> None:
-    """The modules that decode a recording and find R peaks load without pandas, so a run
-    decodes its file on a thread while pandas loads (checked by module, not by timing)."""
+    """The modules that decode a recording, find R peaks and filter the legs load without
+    pandas, so a run decodes its file and filters the legs on threads while pandas loads
+    (checked by module, not by timing): pandas is first needed for the movement tables."""
     code = (
         "import sys, json\n"
         "import twitchscope.api, twitchscope.prepare, twitchscope.io.recording\n"
         "import twitchscope.detect.ecg, twitchscope.io.quality, twitchscope.scoring.rules\n"
+        "import twitchscope.detect.emg, twitchscope.detect.filters\n"
+        "import twitchscope.detect.twitches.rules\n"
         # checked by the score command before the run starts (is the input an accelerometer?)
         "import twitchscope.cli.accelerometer_option\n"
         "print(json.dumps('pandas' in sys.modules))"

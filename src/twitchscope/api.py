@@ -147,12 +147,16 @@ def _detect_leg(
     if not twitches:
         return detect_leg_movements(signal, leg, rules=rules, r_times=r_times), None
     from twitchscope.detect.filters import EnvelopeShare
-    from twitchscope.detect.twitches import AASM2020, leg_bursts
+    from twitchscope.detect.twitches.rules import AASM2020
 
     share = EnvelopeShare(AASM2020.envelope_block_s, rules.bandpass_hz)
     det = detect_leg_movements(signal, leg, rules=rules, r_times=r_times, share=share)
     if callable(r_times):
         r_times = r_times()  # already waited for by the detection
+    # imported after the filtering, which needs numpy only: meanwhile the calling thread of a
+    # file's pipeline imports pandas, which the twitch part (and the movement table) need
+    from twitchscope.detect.twitches import leg_bursts
+
     try:
         part = leg_bursts(
             signal, leg, rules=AASM2020, bandpass_hz=rules.bandpass_hz, r_times=r_times,

@@ -29,13 +29,15 @@ Reasons (codes in :data:`REASON_CODES`):
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from twitchscope.detect.result import EXCLUSION_REASONS, empty_excluded
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 F32 = npt.NDArray[np.float32]
 I8 = npt.NDArray[np.int8]
@@ -230,6 +232,8 @@ def exclusion_table(codes: I8, group_s: float, start: float, duration: float) ->
     onset = run_start * group_s
     end = np.minimum(run_end * group_s, duration)
     names = np.array(("", *EXCLUSION_REASONS), dtype=object)
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "onset": start + onset,

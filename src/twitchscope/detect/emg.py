@@ -39,7 +39,6 @@ from typing import Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from twitchscope.detect import artefacts as art
 from twitchscope.detect.baseline import resting_level, resting_noise
@@ -400,6 +399,9 @@ def detect_leg_movements(
     peak, area, rest_on = peak[sustained], area[sustained], rest_on[sustained]
 
     if on.size:
+        # pandas is first needed here: a leg's filtering runs while another thread imports it
+        import pandas as pd
+
         movements = pd.DataFrame(
             {
                 "leg": np.full(on.size, leg, dtype=object),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns of :attr:`LegDetection.movements`, one row per detected leg movement (LM).
 MOVEMENT_COLUMNS: Final[tuple[str, ...]] = (
@@ -27,6 +29,8 @@ EXCLUSION_REASONS: Final[tuple[str, ...]] = ("gap", "flat", "clipping", "artefac
 
 def empty_movements() -> pd.DataFrame:
     """A movement table with no rows and the columns of :data:`MOVEMENT_COLUMNS`."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "leg": pd.Series([], dtype=object),
@@ -41,6 +45,8 @@ def empty_movements() -> pd.DataFrame:
 
 def empty_excluded() -> pd.DataFrame:
     """An exclusion table with no rows and the columns of :data:`EXCLUDED_COLUMNS`."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "onset": pd.Series([], dtype=float),
@@ -117,6 +123,8 @@ class LegDetection:
             ``median_duration_s``, ``median_amplitude_uv``, ``excluded_s``, ``excluded_pct``,
             ``resting_uv_median``, ``resting_uv_p95``, ``n_warnings``, ``mains_notch_hz`` (text).
         """
+        import pandas as pd
+
         scored_h = self.scored_s / 3600.0
         mv = self.movements
         return pd.DataFrame(

@@ -7,23 +7,48 @@ Public API::
 Kinds (``twitches.csv`` ``kind``): ``hypnic_jerk``, ``fragmentary_myoclonus`` (one row per NREM
 stretch meeting the EFM rate), ``alma``, ``hypnagogic_foot_tremor``, ``long_movement``,
 ``tremor``. Rules and sources: :mod:`twitchscope.detect.twitches.rules`.
+
+The names are imported on first use (PEP 562), so the rules (and a leg's filtering in
+:mod:`twitchscope.detect.twitches.bursts`' callers) load without pandas.
 """
 
-from twitchscope.detect.twitches.detect import (
-    LegBursts,
-    detect_twitches,
-    leg_bursts,
-    twitches_from_movements,
-)
-from twitchscope.detect.twitches.kinds import KINDS, TWITCH_COLUMNS, empty_twitches
-from twitchscope.detect.twitches.result import TwitchResult
-from twitchscope.detect.twitches.rules import (
-    AASM2020,
-    KIND_SOURCES,
-    TwitchRules,
-    get_twitch_rules,
-    kind_rules,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twitchscope.detect.twitches.detect import (
+        LegBursts,
+        detect_twitches,
+        leg_bursts,
+        twitches_from_movements,
+    )
+    from twitchscope.detect.twitches.kinds import KINDS, TWITCH_COLUMNS, empty_twitches
+    from twitchscope.detect.twitches.result import TwitchResult
+    from twitchscope.detect.twitches.rules import (
+        AASM2020,
+        KIND_SOURCES,
+        TwitchRules,
+        get_twitch_rules,
+        kind_rules,
+    )
+
+#: Public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        ("LegBursts", "detect_twitches", "leg_bursts", "twitches_from_movements"),
+        "twitchscope.detect.twitches.detect",
+    ),
+    **dict.fromkeys(
+        ("KINDS", "TWITCH_COLUMNS", "empty_twitches"), "twitchscope.detect.twitches.kinds"
+    ),
+    "TwitchResult": "twitchscope.detect.twitches.result",
+    **dict.fromkeys(
+        ("AASM2020", "KIND_SOURCES", "TwitchRules", "get_twitch_rules", "kind_rules"),
+        "twitchscope.detect.twitches.rules",
+    ),
+}
 
 __all__ = [
     "AASM2020",
@@ -40,3 +65,16 @@ __all__ = [
     "leg_bursts",
     "twitches_from_movements",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'twitchscope.detect.twitches' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
