@@ -32,21 +32,31 @@ def _decode_both_ways(path: Path, names: list[str], monkeypatch: pytest.MonkeyPa
     assert serial_ann.equals(threaded_ann)
 
 
+def _write_night(
+    tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator, *, bdf: bool,
+    seconds: int, labels: tuple[str, ...], **write: Any,
+) -> Path:  # fmt: skip
+    """A ``seconds`` long EDF (or BDF) of noise: legs at 256 Hz (µV), an "ECG" at 200 Hz."""
+    sig = edf_tools["Sig"]
+    signals = [
+        sig(label, rng.normal(0, 300, 200 * seconds), 200, "uV", (-3000, 3000))
+        if label == "ECG"
+        else sig(label, rng.normal(0, 10, 256 * seconds), 256, "uV", (-500, 500))
+        for label in labels
+    ]
+    path: Path = edf_tools["write"](
+        tmp_path / ("n.bdf" if bdf else "n.edf"), signals, bdf=bdf, **write
+    )
+    return path
+
+
 @pytest.mark.parametrize("bdf", [False, True], ids=["edf", "bdf"])
 def test_threads_decode_the_same_samples(
     tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator, bdf: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    sig = edf_tools["Sig"]
-    n = 30
-    path = edf_tools["write"](
-        tmp_path / ("n.bdf" if bdf else "n.edf"),
-        [
-            sig("Leg L", rng.normal(0, 10, 256 * n), 256, "uV", (-500, 500)),
-            sig("Leg R", rng.normal(0, 10, 256 * n), 256, "uV", (-500, 500)),
-            sig("ECG", rng.normal(0, 300, 200 * n), 200, "uV", (-3000, 3000)),
-        ],
-        bdf=bdf,
+    path = _write_night(
+        tmp_path, edf_tools, rng, bdf=bdf, seconds=30, labels=("Leg L", "Leg R", "ECG"),
         annotations=[(0.0, 30.0, "Sleep stage W"), (12.5, 2.0, "Limb movement")],
     )
     _decode_both_ways(path, ["Leg L", "Leg R", "ECG"], monkeypatch)
@@ -104,16 +114,8 @@ def test_a_reducer_is_fed_every_sample_once_in_the_same_pass(
     tmp_path: Path, edf_tools: dict[str, Any], rng: np.random.Generator, bdf: bool,
     threads: int, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    sig = edf_tools["Sig"]
     n = 20
-    path = edf_tools["write"](
-        tmp_path / ("n.bdf" if bdf else "n.edf"),
-        [
-            sig("Leg L", rng.normal(0, 10, 256 * n), 256, "uV", (-500, 500)),
-            sig("ECG", rng.normal(0, 300, 200 * n), 200, "uV", (-3000, 3000)),
-        ],
-        bdf=bdf,
-    )
+    path = _write_night(tmp_path, edf_tools, rng, bdf=bdf, seconds=n, labels=("Leg L", "ECG"))
     monkeypatch.setattr(recording_module, "BLOCK_BYTES", 1)  # one record per block
     with open_recording(path) as rec:
         whole = rec.load("ECG").data
