@@ -232,7 +232,7 @@ def exclusion_table(codes: I8, group_s: float, start: float, duration: float) ->
     onset = run_start * group_s
     end = np.minimum(run_end * group_s, duration)
     names = np.array(("", *EXCLUSION_REASONS), dtype=object)
-    import pandas as pd
+    import pandas as pd  # here, not above: a leg's filtering loads without pandas
 
     return pd.DataFrame(
         {

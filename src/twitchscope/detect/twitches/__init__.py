@@ -8,8 +8,8 @@ Kinds (``twitches.csv`` ``kind``): ``hypnic_jerk``, ``fragmentary_myoclonus`` (o
 stretch meeting the EFM rate), ``alma``, ``hypnagogic_foot_tremor``, ``long_movement``,
 ``tremor``. Rules and sources: :mod:`twitchscope.detect.twitches.rules`.
 
-The names are imported on first use (PEP 562), so the rules (and a leg's filtering in
-:mod:`twitchscope.detect.twitches.bursts`' callers) load without pandas.
+The names are imported on first use (PEP 562): the rules load without pandas, so a leg's
+filtering can start while pandas is still loading.
 """
 
 from __future__ import annotations
