@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from twitchscope.errors import InputFileError, ValidationError
 from twitchscope.progress import ProgressCallback, ProgressEvent, StepTimer
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from twitchscope._threads import Background
+    from twitchscope.detect.emg import BeatTimes
     from twitchscope.detect.result import LegDetection
     from twitchscope.hypnogram import Hypnogram
     from twitchscope.io.recording import Recording
@@ -38,11 +39,6 @@ if TYPE_CHECKING:
     from twitchscope.results import ScoreResult
     from twitchscope.scoring.rules import RuleSet
     from twitchscope.signal import Signal
-
-    #: R-peak times (s), None without ECG, or a function that waits for them and returns them.
-    BeatTimes: TypeAlias = (
-        npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None
-    )
 
 
 def __getattr__(name: str) -> Any:

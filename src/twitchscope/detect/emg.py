@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Final, Literal
+from typing import Final, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -58,6 +58,10 @@ from twitchscope.signal import Signal
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+#: R-peak times (s), None without ECG, or a function that waits for them and returns them.
+BeatTimes: TypeAlias = (
+    npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None
+)
 
 #: Envelope scale: sine-equivalent amplitude from the rectified mean (pi / 2).
 ENVELOPE_SCALE: Final[float] = math.pi / 2
@@ -261,7 +265,7 @@ def detect_leg_movements(
     *,
     rules: RuleSet = WASM2016,
     ecg: Signal | None = None,
-    r_times: npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None = None,
+    r_times: BeatTimes = None,
     share: EnvelopeShare | None = None,
 ) -> LegDetection:
     """Detect leg movements on one leg's tibialis anterior EMG.
