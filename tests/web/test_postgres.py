@@ -247,4 +247,4 @@ def test_serve_with_db_url(pg: PgSchema, tmp_path: Path) -> None:
         assert not (tmp_path / "twitchscope.sqlite").exists()
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        proc.communicate(timeout=30)  # waits, and closes the pipes

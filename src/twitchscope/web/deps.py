@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
@@ -97,7 +98,19 @@ def app_state(request: Request) -> AppState:
     return state
 
 
-async def get_ctx(request: Request) -> Ctx:
+async def get_ctx(request: Request) -> AsyncIterator[Ctx]:
+    """The request's context; afterwards, close the uploaded files of any form it parsed.
+
+    Starlette keeps a parsed form (and its spooled upload files) on the request and leaves
+    closing it to whoever parsed it; the routes and the CSRF check parse forms themselves.
+    """
+    try:
+        yield _resolve_ctx(request)
+    finally:
+        await request.close()
+
+
+def _resolve_ctx(request: Request) -> Ctx:
     """Resolve the user of a request (API token, session cookie, or the local user)."""
     state = app_state(request)
     store = state.store
