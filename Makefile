@@ -2,7 +2,8 @@
 #   make demo  - set up .venv, simulate the built-in example night, read it back, score it, report.
 #   make test  - set up the system pieces the tests use (scripts/setup_system.sh: chromium, Pango
 #                and fonts, PostgreSQL; installed and started when root, else named with the
-#                command to install them), .venv with the test extras, then ruff, mypy and pytest.
+#                command to install them), .venv with the test extras, then ruff (lint and
+#                format check), mypy and pytest.
 #                Each step says how long it took.
 PYTHON ?= python3
 VENV   := .venv
@@ -35,6 +36,7 @@ system:
 
 lint: $(VENV)/.installed-test
 	@t0=$$(date +%s); $(BIN)/ruff check src tests benchmarks \
+	  && $(BIN)/ruff format --check src tests benchmarks \
 	  && echo "make: ruff took $$(( $$(date +%s) - t0 )) s"
 
 typecheck: $(VENV)/.installed-test

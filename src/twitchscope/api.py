@@ -49,6 +49,7 @@ def __getattr__(name: str) -> Any:
         return getattr(twitchscope.prepare, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "Movements",
     "PreparedInputs",
@@ -604,9 +605,7 @@ def score_to_dir(
     from twitchscope.outputs import check_output_dir, write_outputs, write_report
 
     d = check_output_dir(out)
-    steps = StepTimer(
-        progress, total=(5 if report else 4) + int(twitches) + int(stage is not None)
-    )
+    steps = StepTimer(progress, total=(5 if report else 4) + int(twitches) + int(stage is not None))
     result = _run_score(
         recording,
         steps,

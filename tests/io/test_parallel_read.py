@@ -56,7 +56,12 @@ def test_threads_decode_the_same_samples(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     path = _write_night(
-        tmp_path, edf_tools, rng, bdf=bdf, seconds=30, labels=("Leg L", "Leg R", "ECG"),
+        tmp_path,
+        edf_tools,
+        rng,
+        bdf=bdf,
+        seconds=30,
+        labels=("Leg L", "Leg R", "ECG"),
         annotations=[(0.0, 30.0, "Sleep stage W"), (12.5, 2.0, "Limb movement")],
     )
     _decode_both_ways(path, ["Leg L", "Leg R", "ECG"], monkeypatch)
@@ -82,9 +87,7 @@ def test_threads_decode_the_same_samples_with_gaps(
         assert np.isnan(rec.load("Leg L").data).sum() == 128 * 5  # the gaps stay NaN
 
 
-def test_error_of_a_block_reaches_the_caller(
-    psg: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_error_of_a_block_reaches_the_caller(psg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An error in a decoding thread is raised to the caller, not lost with the thread."""
     monkeypatch.setattr(recording_module, "BLOCK_BYTES", 1)
 

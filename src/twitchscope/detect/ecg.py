@@ -225,9 +225,7 @@ def r_peak_times(ecg: Signal) -> npt.NDArray[np.float64]:
     return r_peaks_from_energy(slope_energy(x, block), block / ecg.fs, ecg.start)
 
 
-def r_peaks_from_energy(
-    energy: F32, block_s: float, start: float = 0.0
-) -> npt.NDArray[np.float64]:
+def r_peaks_from_energy(energy: F32, block_s: float, start: float = 0.0) -> npt.NDArray[np.float64]:
     """R-peak times (s from the recording start) from an ECG's :func:`slope_energy`.
 
     ``block_s`` is the energy block's length in seconds, ``start`` the time of its first block.

@@ -59,9 +59,7 @@ from twitchscope.signal import Signal
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 #: R-peak times (s), None without ECG, or a function that waits for them and returns them.
-BeatTimes: TypeAlias = (
-    npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None
-)
+BeatTimes: TypeAlias = npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64] | None] | None
 
 #: Envelope scale: sine-equivalent amplitude from the rectified mean (pi / 2).
 ENVELOPE_SCALE: Final[float] = math.pi / 2

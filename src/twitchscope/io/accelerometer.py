@@ -228,8 +228,9 @@ def _check_rate(t: npt.NDArray[np.float64], p: Path) -> float:
     if gap.any():
         i = int(np.argmax(gap))
         raise InputFileError(
-            p, f"irregular sampling: a gap of {d[i]:.3g} s after {t[i]:.3f} s "
-            f"({int(gap.sum())} gap(s) in all); split the file at its gaps or resample it"
+            p,
+            f"irregular sampling: a gap of {d[i]:.3g} s after {t[i]:.3f} s "
+            f"({int(gap.sum())} gap(s) in all); split the file at its gaps or resample it",
         )
     off = np.abs(d - med) > MAX_JITTER * med
     if off.mean() > MAX_IRREGULAR_SHARE:

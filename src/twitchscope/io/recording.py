@@ -44,6 +44,7 @@ from twitchscope.signal import Signal
 if TYPE_CHECKING:
     import pandas as pd
 
+
 class SampleReducer(Protocol):
     """Takes a channel's samples block by block instead of keeping them (see
     :meth:`Recording.load_many`): ``feed`` gets consecutive samples starting at sample
@@ -433,10 +434,14 @@ class Recording:
                 outs[idx] = np.empty(n * spr, dtype=np.float32)
         block_rows = max(1, BLOCK_BYTES // hdr.record_bytes)
         # the annotation signals' bytes are copied on the way (small: a few % of a record)
-        tal_keep = {} if self._tal_bytes else {
-            sig.index: np.empty((n, sig.samples_per_record * hdr.bytes_per_sample), np.uint8)
-            for sig in self._annotation_signals
-        }
+        tal_keep = (
+            {}
+            if self._tal_bytes
+            else {
+                sig.index: np.empty((n, sig.samples_per_record * hdr.bytes_per_sample), np.uint8)
+                for sig in self._annotation_signals
+            }
+        )
 
         def decode(blocks: list[tuple[int, int]]) -> None:
             scratch: dict[int, npt.NDArray[np.uint8]] = {}

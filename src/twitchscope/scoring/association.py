@@ -103,6 +103,4 @@ def arousal_associated(
     a_on = ar["onset"].to_numpy(dtype=float)
     a_end = a_on + ar["duration"].to_numpy(dtype=float)
     gap = rules.arousal_max_gap_s
-    return overlaps_any(
-        onset, end, a_on - gap, a_end + gap, closed=rules.arousal_gap_inclusive
-    )
+    return overlaps_any(onset, end, a_on - gap, a_end + gap, closed=rules.arousal_gap_inclusive)

@@ -391,8 +391,16 @@ class DiaryStore:
                 raise ValidationError("id", f"no episode with id {episode_id}")
             before = _episode_entry(row)
             new = _episode_row(entry)
-            for name in ("start", "duration_s", "locations", "side", "kind", "intensity",
-                         "context", "note"):
+            for name in (
+                "start",
+                "duration_s",
+                "locations",
+                "side",
+                "kind",
+                "intensity",
+                "context",
+                "note",
+            ):
                 setattr(row, name, getattr(new, name))
             return before
 
