@@ -67,6 +67,21 @@ def load_average() -> float:
         return float("nan")
 
 
+def busy_load(per_core: float = QUIET_LOAD_PER_CORE) -> float:
+    """The 1-minute load average above which a run counts as busy on this machine.
+
+    ``per_core`` is what the benchmark's own processes may add per core: a benchmark whose
+    runs keep both cores busy allows more than one that times a single thread.
+    """
+    return per_core * (os.cpu_count() or 1)
+
+
+def was_busy(loads: Sequence[float], per_core: float = QUIET_LOAD_PER_CORE) -> bool:
+    """Whether any measured load average (NaN where unknown is skipped) exceeds
+    :func:`busy_load`."""
+    return any(x > busy_load(per_core) for x in loads if x == x)
+
+
 def load_statement(loads: Sequence[float], what: str = "timing figures") -> str:
     """A sentence on the machine's load during a run, generated from the measured loads."""
     cores = os.cpu_count() or 1
@@ -74,7 +89,7 @@ def load_statement(loads: Sequence[float], what: str = "timing figures") -> str:
     if not finite:
         return f"- Machine load: unknown; {what} may need a re-run on a quiet machine."
     lo, hi = min(finite), max(finite)
-    quiet = hi <= QUIET_LOAD_PER_CORE * cores
+    quiet = not was_busy(finite)
     verdict = (
         "the machine was quiet"
         if quiet
