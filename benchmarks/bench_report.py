@@ -51,8 +51,8 @@ OUT = RESULTS / "report.md"
 #: The commit before issue 7's report work (report.html drawn with matplotlib).
 BASELINE_REF = "7830474"
 TARGET_SHARE = 0.10  # report.html may add at most 10 % to the whole score command
-#: The runs here are single-threaded processes (SINGLE_THREAD_ENV) beside the load's own count
-#: of them: up to 0.75 per core (1.5 on 2 cores) leaves a core free for the one being timed.
+#: The timed processes are single-threaded (SINGLE_THREAD_ENV) and the load average counts
+#: them too: up to 0.75 per core (1.5 on 2 cores) still leaves each timed run a core.
 REPORT_BUSY_PER_CORE = 0.75
 
 _CHILD = r"""
