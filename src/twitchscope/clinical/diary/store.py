@@ -29,6 +29,7 @@ from twitchscope.clinical.diary.models import (
 )
 from twitchscope.clinical.diary.validation import (
     DAY_FACTOR_FIELDS,
+    EPISODE_FIELDS,
     LIST_SEP,
     DayEntry,
     EpisodeEntry,
@@ -391,16 +392,7 @@ class DiaryStore:
                 raise ValidationError("id", f"no episode with id {episode_id}")
             before = _episode_entry(row)
             new = _episode_row(entry)
-            for name in (
-                "start",
-                "duration_s",
-                "locations",
-                "side",
-                "kind",
-                "intensity",
-                "context",
-                "note",
-            ):
+            for name in EPISODE_FIELDS:
                 setattr(row, name, getattr(new, name))
             return before
 
