@@ -22,6 +22,7 @@ import typer
 
 from twitchscope.cli._common import err_console, print_error
 from twitchscope.errors import TwitchscopeError
+from twitchscope.io.file_kinds import PARQUET_SUFFIXES
 
 app = typer.Typer(
     name="twitchscope",
@@ -178,8 +179,6 @@ LONG_RUNNING_COMMANDS: Final = frozenset({"serve", "batch"})
 #: Commands that need pyarrow only for a Parquet file named on the command line (an ankle
 #: accelerometer's recording).
 NO_PYARROW_COMMANDS: Final = frozenset({"score", "validate", "info", "report"})
-#: File name endings of Parquet files.
-PARQUET_SUFFIXES: Final = (".parquet", ".pq")
 
 
 def _names_parquet(args: list[str]) -> bool:

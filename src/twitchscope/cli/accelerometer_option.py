@@ -7,7 +7,7 @@ from typing import Any
 
 from twitchscope.cli._common import console, plain, print_warning
 from twitchscope.errors import ValidationError
-from twitchscope.io.accelerometer import SUFFIXES
+from twitchscope.io.file_kinds import ACCELEROMETER_SUFFIXES as SUFFIXES
 
 
 def _is_accel(value: object) -> bool:

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from twitchscope.errors import InputFileError, MissingDependencyError
+from twitchscope.io.file_kinds import ACCELEROMETER_SUFFIXES, PARQUET_SUFFIXES
 
 # pandas is imported where a table is read or written: the score command checks a file's
 # suffix against SUFFIXES on every run, and a PSG run reads its file while pandas loads.
@@ -44,7 +45,8 @@ MAX_JITTER: Final[float] = 0.25
 MAX_IRREGULAR_SHARE: Final[float] = 0.001
 G: Final[float] = 9.80665
 
-SUFFIXES: Final[tuple[str, ...]] = (".csv", ".parquet", ".pq", ".cwa", ".gt3x")
+#: File endings read here (:data:`twitchscope.io.file_kinds.ACCELEROMETER_SUFFIXES`).
+SUFFIXES: Final[tuple[str, ...]] = ACCELEROMETER_SUFFIXES
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +131,7 @@ def read_accelerometer(
     if suffix == ".csv":
         frame = _read_table(p, "csv")
         return _from_frame(frame, p, leg)
-    if suffix in (".parquet", ".pq"):
+    if suffix in PARQUET_SUFFIXES:
         frame = _read_table(p, "parquet")
         return _from_frame(frame, p, leg)
     if suffix == ".cwa":
@@ -341,7 +343,7 @@ def write_accelerometer_csv(rec: AccelRecording, path: str | PathLike[str]) -> P
     p = Path(path)
     t = np.arange(rec.n_samples) / rec.fs
     df = pd.DataFrame({"time": np.round(t, 4), "x": rec.x, "y": rec.y, "z": rec.z})
-    if p.suffix.lower() in (".parquet", ".pq"):
+    if p.suffix.lower() in PARQUET_SUFFIXES:
         df.to_parquet(p, index=False)
     else:
         for c in ("x", "y", "z"):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from twitchscope.errors import InputFileError, ValidationError
+from twitchscope.io.file_kinds import RECORDING_SUFFIXES
 from twitchscope.report.night import NightView, load_night
 from twitchscope.report.templating import page_size_css, render
 
@@ -74,9 +75,6 @@ class DoctorReport:
     made_at: datetime = field(default_factory=datetime.now)
 
 
-_RECORDING_SUFFIXES: Final[frozenset[str]] = frozenset({".edf", ".bdf", ".rec"})
-
-
 def _night(recording: Any, rules: str) -> tuple[NightView, str]:
     """The night from a score output folder, its summary.json, a recording file or an object."""
     from twitchscope.results import ScoreResult
@@ -91,7 +89,7 @@ def _night(recording: Any, rules: str) -> tuple[NightView, str]:
         return night, f"{p} (`twitchscope score` output)"
     if not p.exists():
         raise InputFileError(p, "no such file or directory")
-    if p.suffix.lower() not in _RECORDING_SUFFIXES:
+    if p.suffix.lower() not in RECORDING_SUFFIXES:
         raise InputFileError(
             p,
             "not a recording (.edf, .bdf) nor a `twitchscope score` output folder or its "

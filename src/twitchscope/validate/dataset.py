@@ -35,11 +35,10 @@ import numpy as np
 import pandas as pd
 
 from twitchscope.errors import InputFileError, TwitchscopeError
+from twitchscope.io.file_kinds import RECORDING_SUFFIXES
 from twitchscope.scoring.rules import RuleSet, get_rules
 from twitchscope.validate.compare import LegAgreement, ValidationResult, _agreement
 
-#: File suffixes of recordings.
-RECORDING_SUFFIXES: Final[frozenset[str]] = frozenset({".edf", ".bdf", ".rec"})
 #: Suffixes of annotation files (an ``.edf`` annotation file is named ``*-Hypnogram.edf``,
 #: ``*_annotations.edf`` or ``*-annot*.edf``).
 ANNOTATION_SUFFIXES: Final[frozenset[str]] = frozenset({".txt", ".xml", ".tsv", ".csv"})

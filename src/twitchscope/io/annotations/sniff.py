@@ -7,9 +7,9 @@ from typing import Final
 
 from twitchscope.errors import InputFileError
 from twitchscope.io.annotations.model import FORMATS
+from twitchscope.io.file_kinds import RECORDING_SUFFIXES
 
 _EDF_MAGIC: Final[tuple[bytes, ...]] = (b"0       ", b"\xffBIOSEMI")
-_EDF_SUFFIXES: Final[frozenset[str]] = frozenset({".edf", ".bdf", ".rec"})
 _XML_ROOTS: Final[dict[str, str]] = {"PSGAnnotation": "nsrr-xml", "CMPStudyConfig": "profusion-xml"}
 _BIDS_LABEL_COLUMNS: Final[tuple[str, ...]] = ("trial_type", "value", "description")
 _HEAD_BYTES = 65536
@@ -50,7 +50,7 @@ def sniff_format(path: str | Path) -> str:
     """
     p = Path(path)
     head = read_head(p)
-    if head.startswith(_EDF_MAGIC) or p.suffix.lower() in _EDF_SUFFIXES:
+    if head.startswith(_EDF_MAGIC) or p.suffix.lower() in RECORDING_SUFFIXES:
         return "edf+"
     text_start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text_start.startswith(b"<") or p.suffix.lower() == ".xml":
