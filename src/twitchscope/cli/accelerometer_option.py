@@ -7,11 +7,11 @@ from typing import Any
 
 from twitchscope.cli._common import console, plain, print_warning
 from twitchscope.errors import ValidationError
-from twitchscope.io.file_kinds import ACCELEROMETER_SUFFIXES as SUFFIXES
+from twitchscope.io.file_kinds import ACCELEROMETER_SUFFIXES
 
 
 def _is_accel(value: object) -> bool:
-    return value is not None and Path(str(value)).suffix.lower() in SUFFIXES
+    return value is not None and Path(str(value)).suffix.lower() in ACCELEROMETER_SUFFIXES
 
 
 def is_accelerometer_run(recording: Path | None, left: str | None, right: str | None) -> bool:
@@ -35,7 +35,8 @@ def accelerometer_files(
             continue
         if not _is_accel(value):
             raise ValidationError(
-                f"--{name}", f"{value!r} is not an accelerometer file ({', '.join(SUFFIXES)})"
+                f"--{name}",
+                f"{value!r} is not an accelerometer file ({', '.join(ACCELEROMETER_SUFFIXES)})",
             )
         if name in files:
             raise ValidationError(f"--{name}", "this leg was given twice")

@@ -27,8 +27,8 @@ import numpy.typing as npt
 from twitchscope.errors import InputFileError, MissingDependencyError
 from twitchscope.io.file_kinds import ACCELEROMETER_SUFFIXES, PARQUET_SUFFIXES
 
-# pandas is imported where a table is read or written: the score command checks a file's
-# suffix against SUFFIXES on every run, and a PSG run reads its file while pandas loads.
+# pandas is imported where a table is read or written: the .cwa and .gt3x readers need numpy
+# only.
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -45,7 +45,8 @@ MAX_JITTER: Final[float] = 0.25
 MAX_IRREGULAR_SHARE: Final[float] = 0.001
 G: Final[float] = 9.80665
 
-#: File endings read here (:data:`twitchscope.io.file_kinds.ACCELEROMETER_SUFFIXES`).
+#: File endings read here (:data:`twitchscope.io.file_kinds.ACCELEROMETER_SUFFIXES`, kept
+#: under this name too).
 SUFFIXES: Final[tuple[str, ...]] = ACCELEROMETER_SUFFIXES
 
 
@@ -139,7 +140,9 @@ def read_accelerometer(
     if suffix == ".gt3x":
         return _read_gt3x(p, leg)
     raise InputFileError(
-        p, f"unknown accelerometer format {suffix or '(no suffix)'}; expected {', '.join(SUFFIXES)}"
+        p,
+        f"unknown accelerometer format {suffix or '(no suffix)'}; "
+        f"expected {', '.join(ACCELEROMETER_SUFFIXES)}",
     )
 
 
